@@ -1,0 +1,100 @@
+//! `/_sandbox/*`: the endpoints tests use to script and inspect the sandbox.
+//! Not Truto's API: unauthenticated, and only answered to loopback peers.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+use http::request::Parts;
+use http::{Method, StatusCode};
+use serde::Deserialize;
+
+use crate::faults::Fault;
+use crate::query;
+use crate::reply::{self, Reply};
+use crate::state::State;
+
+pub(crate) const PREFIX: &str = "/_sandbox/";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PushFaults {
+    integrated_account_id: String,
+    faults: Vec<Fault>,
+}
+
+pub(crate) fn handle(state: &State, peer: SocketAddr, parts: &Parts, body: &Bytes) -> Reply {
+    if !peer.ip().is_loopback() {
+        return reply::error(
+            StatusCode::FORBIDDEN,
+            "The sandbox's admin endpoints only answer loopback clients",
+        );
+    }
+    let endpoint = &parts.uri.path()[PREFIX.len()..];
+    let method = &parts.method;
+    match (endpoint, method) {
+        ("faults", &Method::POST) => push_faults(state, body),
+        ("users", &Method::GET) => {
+            let params = query::parse(parts.uri.query().unwrap_or_default());
+            let account = query::first_str(&params, "integrated_account_id");
+            reply::json(StatusCode::OK, state.users.list_json(account))
+        }
+        ("requests", &Method::GET) => match serde_json::to_vec(&state.log.snapshot()) {
+            Ok(json) => reply::json(StatusCode::OK, json),
+            Err(error) => reply::error(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
+        },
+        ("reset", &Method::POST) => {
+            state.reset();
+            reply::no_content()
+        }
+        ("faults" | "users" | "requests" | "reset", _) => {
+            reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+        }
+        _ => reply::error(StatusCode::NOT_FOUND, "Not Found"),
+    }
+}
+
+fn push_faults(state: &State, body: &Bytes) -> Reply {
+    let request: PushFaults = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        Err(error) => {
+            return reply::error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Expected {{\"integrated_account_id\": string, \"faults\": [fault, ...]}}: {error}"
+                ),
+            );
+        }
+    };
+    for fault in &request.faults {
+        if let Err(message) = check_fault(fault) {
+            return reply::error(StatusCode::BAD_REQUEST, &message);
+        }
+    }
+    state
+        .faults
+        .push(&request.integrated_account_id, request.faults);
+    reply::no_content()
+}
+
+/// Mistakes in a fault would otherwise only show up as a puzzling answer
+/// later, so they are refused when the fault is queued.
+fn check_fault(fault: &Fault) -> Result<(), String> {
+    if let Some(status) = fault.status {
+        StatusCode::from_u16(status)
+            .map_err(|_| format!("status {status} is not an HTTP status code"))?;
+    }
+    for (name, value) in &fault.headers {
+        HeaderName::try_from(name.as_str()).map_err(|_| format!("invalid header name {name:?}"))?;
+        HeaderValue::try_from(value.as_str())
+            .map_err(|_| format!("invalid value for header {name:?}"))?;
+    }
+    if let Some(Err(message)) = fault.raw_body_bytes() {
+        return Err(message);
+    }
+    if let Some(content_type) = &fault.content_type {
+        HeaderValue::try_from(content_type.as_str())
+            .map_err(|_| "invalid content_type".to_owned())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! What is sent and what comes back, with Truto's field names on the wire.
+
+mod common;
+mod new_user;
+mod string_enum;
+mod user;
+
+pub use common::{CollectionRef, Email, EmailType, Role, RoleName, Roles, UserStatus};
+pub(crate) use new_user::check_text;
+pub use new_user::{MAX_FIELD_LENGTH, NewUser};
+pub use user::User;

@@ -1,0 +1,413 @@
+//! Sending one API call: attempts, timeouts, retries, reading and classifying answers.
+
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::client::ClientInner;
+use crate::error::{Error, ErrorDetails, ErrorInsight, ErrorKind, Result};
+use crate::retry::server_requested_delay;
+use crate::secret::SecretString;
+
+/// How much of an unreadable body a `decode` error quotes.
+const EXCERPT_CHARS: usize = 200;
+/// How much of an error body an API error keeps.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// One API call, ready to be attempted as often as the retry policy allows.
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) query: String,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    /// Secrets besides the token that must not reach an error (e.g. the new user's password).
+    pub(crate) secrets: Vec<&'a SecretString>,
+}
+
+/// What a successful attempt gives back.
+pub(crate) enum Answer {
+    /// The whole body, read within the attempt's timeout.
+    Buffered {
+        body: Bytes,
+        status: u16,
+        request_id: Option<String>,
+    },
+    /// The body not yet read: the caller streams it.
+    Streamed(reqwest::Response),
+}
+
+/// Whether a successful answer's body is read before returning.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyMode {
+    Buffered,
+    Streamed,
+}
+
+impl ClientInner {
+    /// Runs the call and reads its JSON answer into `T`. A body that does not read as `T`
+    /// is a `decode` error carrying the answer's status, request id and attempt count.
+    pub(crate) async fn execute_json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T> {
+        let (answer, attempts) = self.execute(call, BodyMode::Buffered).await?;
+        let Answer::Buffered {
+            body,
+            status,
+            request_id,
+        } = answer
+        else {
+            unreachable!("a buffered call always answers with a buffered body");
+        };
+        decode_json(&body).map_err(|mut error| {
+            let details = error.details_mut();
+            details.status = Some(status);
+            details.request_id = request_id;
+            details.attempts = attempts;
+            details.idempotency_key = call.idempotency_key.clone();
+            self.scrubbed(error, call)
+        })
+    }
+
+    /// Runs the call and hands back the successful answer with its body unread.
+    pub(crate) async fn execute_streamed(&self, call: &Call<'_>) -> Result<reqwest::Response> {
+        let (answer, _attempts) = self.execute(call, BodyMode::Streamed).await?;
+        let Answer::Streamed(response) = answer else {
+            unreachable!("a streamed call always answers with a streamed body");
+        };
+        Ok(response)
+    }
+
+    /// Runs the call: attempts until success, a final failure, or retries run out.
+    /// Gives the answer and how many attempts it took.
+    async fn execute(&self, call: &Call<'_>, mode: BodyMode) -> Result<(Answer, u32)> {
+        let url = if call.query.is_empty() {
+            format!("{}{}", self.base_url, call.path)
+        } else {
+            format!("{}{}?{}", self.base_url, call.path, call.query)
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let outcome = tokio::time::timeout(call.timeout, self.attempt(&url, call, mode)).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let failure = match outcome {
+                Ok(Ok(answer)) => {
+                    tracing::debug!(
+                        method = %call.method, path = call.path, attempt, elapsed_ms,
+                        outcome = "success", "truto request"
+                    );
+                    return Ok((answer, attempt));
+                }
+                Ok(Err(error)) => error,
+                Err(_elapsed) => Failure::plain(Error::new(
+                    ErrorKind::Timeout,
+                    ErrorDetails {
+                        message: format!(
+                            "no complete answer within {} ms",
+                            call.timeout.as_millis()
+                        ),
+                        ..ErrorDetails::default()
+                    },
+                )),
+            };
+            let Failure {
+                mut error,
+                server_delay,
+            } = failure;
+            tracing::debug!(
+                method = %call.method, path = call.path, attempt, elapsed_ms,
+                status = error.status(), outcome = error.kind().as_str(), "truto request"
+            );
+            let details = error.details_mut();
+            details.attempts = attempt;
+            details.idempotency_key = call.idempotency_key.clone();
+            if !error.is_retryable() || attempt > call.max_retries {
+                return Err(self.scrubbed(error, call));
+            }
+            let delay = match server_delay {
+                Some(delay) if delay > self.retry_policy.max_retry_after => {
+                    // Sleeping that long inside a call would look like a hang: hand the wait
+                    // to the caller, who knows whether it can afford it.
+                    return Err(self.scrubbed(error, call));
+                }
+                Some(delay) => delay,
+                None => self.retry_policy.backoff(attempt),
+            };
+            tracing::info!(
+                method = %call.method, path = call.path, attempt,
+                reason = error.kind().as_str(), status = error.status(),
+                delay_ms = delay.as_millis() as u64, "retrying truto request"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn attempt(&self, url: &str, call: &Call<'_>, mode: BodyMode) -> Result<Answer, Failure> {
+        let mut request = self
+            .http
+            .request(call.method.clone(), url)
+            .headers(self.default_headers.clone())
+            .headers(call.headers.clone())
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(key) = &call.idempotency_key {
+            request = request.header("idempotency-key", key.as_str());
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|error| Failure::plain(transport_error(&error)))?;
+        let status = response.status();
+        if status.is_success() {
+            return match mode {
+                BodyMode::Streamed => Ok(Answer::Streamed(response)),
+                BodyMode::Buffered => {
+                    let request_id = request_id(response.headers());
+                    let body = read_body(response, self.max_response_bytes)
+                        .await
+                        .map_err(Failure::plain)?;
+                    Ok(Answer::Buffered {
+                        body,
+                        status: status.as_u16(),
+                        request_id,
+                    })
+                }
+            };
+        }
+        let headers = response.headers().clone();
+        let body = read_body(response, MAX_ERROR_BODY_BYTES.min(self.max_response_bytes)).await;
+        let body = match body {
+            Ok(body) => body,
+            // An error answer we could not read whole is still that error: keep its status.
+            Err(error) if error.kind() == ErrorKind::Decode => Bytes::new(),
+            Err(error) => return Err(Failure::plain(error)),
+        };
+        Err(Failure {
+            error: api_error(status, &headers, &body),
+            server_delay: server_requested_delay(&headers),
+        })
+    }
+
+    fn scrubbed(&self, mut error: Error, call: &Call<'_>) -> Error {
+        let details = error.details_mut();
+        for secret in std::iter::once(&self.token).chain(call.secrets.iter().copied()) {
+            secret.scrub(&mut details.message);
+            if let Some(body) = &mut details.body {
+                secret.scrub(body);
+            }
+        }
+        error
+    }
+}
+
+/// A failed attempt and the wait the server asked for, if any.
+struct Failure {
+    error: Error,
+    server_delay: Option<Duration>,
+}
+
+impl Failure {
+    fn plain(error: Error) -> Failure {
+        Failure {
+            error,
+            server_delay: None,
+        }
+    }
+}
+
+/// Reads a body up to `limit` bytes; a larger one is a `decode` error, a broken one a
+/// `connection` error.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes> {
+    let too_large = || {
+        Error::new(
+            ErrorKind::Decode,
+            ErrorDetails {
+                message: format!("the response body is larger than {limit} bytes"),
+                ..ErrorDetails::default()
+            },
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = BytesMut::with_capacity(response.content_length().unwrap_or(0) as usize);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| transport_error(&error))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn transport_error(error: &reqwest::Error) -> Error {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Connection
+    };
+    // reqwest's top-level message is generic; the cause says what actually happened.
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::new(
+        kind,
+        ErrorDetails {
+            message,
+            ..ErrorDetails::default()
+        },
+    )
+}
+
+/// Builds the error for a non-2xx answer from Truto's `{statusCode, error, message, ...}`.
+fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    let text = String::from_utf8_lossy(body).into_owned();
+    let parsed: Option<serde_json::Map<String, Value>> = serde_json::from_slice(body).ok();
+    let message = parsed
+        .as_ref()
+        .and_then(|json| json.get("message").or_else(|| json.get("error")))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            status
+                .canonical_reason()
+                .unwrap_or("unexpected status")
+                .to_owned()
+        });
+    let insight = parsed
+        .as_ref()
+        .and_then(|json| json.get("truto_error_insight"))
+        .and_then(Value::as_object)
+        .map(|raw| ErrorInsight::from_json(raw.clone()));
+    let is_remote_error = parsed
+        .as_ref()
+        .and_then(|json| json.get("truto_is_remote_error"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Error::new(
+        ErrorKind::from_status(status.as_u16()),
+        ErrorDetails {
+            message,
+            status: Some(status.as_u16()),
+            request_id: request_id(headers),
+            insight,
+            is_remote_error,
+            body: Some(text),
+            retry_after: server_requested_delay(headers),
+            ..ErrorDetails::default()
+        },
+    )
+}
+
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Reads a JSON answer into `T`; a mismatch is a `decode` error naming the field and
+/// quoting the start of the body.
+fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let reason = error.into_inner();
+        let message = if path == "." {
+            format!("could not read the response: {reason}")
+        } else {
+            format!("could not read the response at `{path}`: {reason}")
+        };
+        decode_error(message, body)
+    })?;
+    deserializer
+        .end()
+        .map_err(|reason| decode_error(format!("could not read the response: {reason}"), body))?;
+    Ok(value)
+}
+
+fn decode_error(message: String, body: &[u8]) -> Error {
+    let excerpt: String = String::from_utf8_lossy(body)
+        .chars()
+        .take(EXCERPT_CHARS)
+        .collect();
+    Error::new(
+        ErrorKind::Decode,
+        ErrorDetails {
+            message,
+            body: Some(excerpt),
+            ..ErrorDetails::default()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_reads_truto_shape() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("req_1"));
+        headers.insert("retry-after", HeaderValue::from_static("3"));
+        let body = br#"{"statusCode":400,"error":"Bad Request","message":"Missing required fields",
+            "truto_is_remote_error":true,
+            "truto_error_insight":{"missing_required_body_fields":{"description":"x","value":["name"]}}}"#;
+        let error = api_error(StatusCode::BAD_REQUEST, &headers, body);
+        assert_eq!(error.kind(), ErrorKind::BadRequest);
+        assert_eq!(error.message(), "Missing required fields");
+        assert_eq!(error.request_id(), Some("req_1"));
+        assert_eq!(error.missing_required_fields(), ["name"]);
+        assert!(error.is_remote_error());
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn api_error_survives_a_html_body() {
+        let error = api_error(
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            b"<html>502</html>",
+        );
+        assert_eq!(error.kind(), ErrorKind::Server);
+        assert_eq!(error.message(), "Bad Gateway");
+        assert_eq!(error.body(), Some("<html>502</html>"));
+    }
+
+    #[test]
+    fn decode_errors_name_the_field_and_quote_the_body() {
+        let error =
+            decode_json::<crate::User>(br#"{"id":"1","emails":[{"email":5}]}"#).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(
+            error.message().contains("emails[0].email"),
+            "{}",
+            error.message()
+        );
+        assert!(decode_json::<crate::User>(b"{\"id\":\"1\"} trailing").is_err());
+        assert!(decode_json::<crate::User>(b"").is_err());
+    }
+}
