@@ -13,7 +13,7 @@ use crate::state::lock;
 /// One scripted misbehaviour, consumed by the next request for its account.
 ///
 /// Fields combine; their JSON names are the admin endpoint's. A fault with
-/// neither `status`, `body`, `body_base64` nor `drop` lets the request be
+/// neither `status`, `body`, `body_base64`, `body_parts` nor `drop` lets the request be
 /// handled normally after `delay_ms`, with `headers`, `retry_after` and
 /// `body_chunk_delay_ms` applied to that normal answer.
 ///
@@ -66,6 +66,10 @@ pub struct Fault {
     /// Answer exactly these bytes, base64-encoded here (non-UTF-8 bodies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_base64: Option<String>,
+    /// Answer the concatenation of these parts: bodies too large or too regular to
+    /// write out (a 50 MiB string, arrays nested 100 000 deep).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body_parts: Vec<BodyPart>,
     /// `Content-Type` of a raw `body` (default `application/json`, since the
     /// hostile case worth testing is a body that lies about being JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +78,27 @@ pub struct Fault {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_chunk_delay_ms: Option<u64>,
 }
+
+/// A piece of a generated hostile body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum BodyPart {
+    /// `{"text": "..."}`: this text once.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// `{"repeat": "[", "times": 100000}`: this text over and over.
+    Repeat {
+        /// The text to repeat.
+        repeat: String,
+        /// How many times.
+        times: usize,
+    },
+}
+
+/// The largest generated body: enough for any hostile case, small enough to be safe.
+const MAX_GENERATED_BODY: usize = 256 * 1024 * 1024;
 
 /// A `Retry-After` value: seconds, or text sent verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +243,9 @@ impl Fault {
                 decode_base64(encoded).ok_or_else(|| "body_base64 is not valid base64".to_owned()),
             );
         }
+        if !self.body_parts.is_empty() {
+            return Some(generate_body(&self.body_parts));
+        }
         self.body.as_ref().map(|text| Ok(text.clone().into_bytes()))
     }
 }
@@ -259,6 +287,34 @@ impl FaultQueues {
         queues.clear();
         self.queued.store(0, Ordering::SeqCst);
     }
+}
+
+fn generate_body(parts: &[BodyPart]) -> Result<Vec<u8>, String> {
+    let size = parts.iter().try_fold(0usize, |total, part| {
+        let size = match part {
+            BodyPart::Text { text } => Some(text.len()),
+            BodyPart::Repeat { repeat, times } => repeat.len().checked_mul(*times),
+        };
+        size.and_then(|size| total.checked_add(size))
+    });
+    match size {
+        Some(size) if size <= MAX_GENERATED_BODY => {}
+        _ => {
+            return Err(format!(
+                "body_parts make more than {MAX_GENERATED_BODY} bytes"
+            ));
+        }
+    }
+    let mut body = Vec::with_capacity(size.unwrap_or(0));
+    for part in parts {
+        match part {
+            BodyPart::Text { text } => body.extend_from_slice(text.as_bytes()),
+            BodyPart::Repeat { repeat, times } => {
+                body.extend_from_slice(repeat.repeat(*times).as_bytes())
+            }
+        }
+    }
+    Ok(body)
 }
 
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
@@ -308,6 +364,23 @@ mod tests {
         assert_eq!(decode_base64("").unwrap(), b"");
         assert!(decode_base64("a").is_none());
         assert!(decode_base64("a*==").is_none());
+    }
+
+    #[test]
+    fn body_parts_concatenate_and_are_capped() {
+        let fault: Fault = serde_json::from_str(
+            r#"{"status": 201, "body_parts": [{"text": "{\"a\":"}, {"repeat": "[", "times": 3}, {"repeat": "]", "times": 3}, {"text": "}"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(fault.raw_body_bytes().unwrap().unwrap(), br#"{"a":[[[]]]}"#);
+        let huge = Fault {
+            body_parts: vec![BodyPart::Repeat {
+                repeat: "xx".into(),
+                times: usize::MAX / 2 + 1,
+            }],
+            ..Fault::default()
+        };
+        assert!(huge.raw_body_bytes().unwrap().is_err());
     }
 
     #[test]

@@ -45,7 +45,7 @@ mod unified;
 
 pub use accounts::{BLOCKED_ACCOUNT, INTEGRATION_ACCOUNTS, READ_ONLY_ACCOUNT};
 pub use config::{RateLimits, SandboxConfig};
-pub use faults::{DropPoint, Fault, RetryAfter};
+pub use faults::{BodyPart, DropPoint, Fault, RetryAfter};
 pub use log::LoggedRequest;
 pub use sandbox::Sandbox;
 pub use store::StoredUser;
