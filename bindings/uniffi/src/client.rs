@@ -1,0 +1,162 @@
+//! `TrutoClient`: the core `Client` behind a UniFFI object.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use truto_ticketing::{self as sdk, SecretString};
+
+use crate::error::TrutoError;
+use crate::models::{CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat, User};
+
+/// Appended to the core's `User-Agent`.
+const USER_AGENT_SUFFIX: &str = concat!("uniffi/", env!("CARGO_PKG_VERSION"));
+
+/// How a client is set up. Every setting left unset takes the core's default.
+#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+pub struct ClientConfig {
+    /// The API token (default: `TRUTO_API_TOKEN`). Never printed.
+    #[uniffi(default)]
+    pub token: Option<SecretString>,
+    /// The API's base URL (default: `TRUTO_BASE_URL`, else `https://api.truto.one`).
+    #[uniffi(default)]
+    pub base_url: Option<String>,
+    /// How long one attempt may take, in milliseconds (default 60 000).
+    #[uniffi(default)]
+    pub timeout_ms: Option<u64>,
+    /// How long to wait for a connection, in milliseconds (default 10 000).
+    #[uniffi(default)]
+    pub connect_timeout_ms: Option<u64>,
+    /// Retries after a retryable failure (default 2, so at most 3 attempts).
+    #[uniffi(default)]
+    pub max_retries: Option<u32>,
+    /// Headers sent with every request.
+    #[uniffi(default)]
+    pub headers: HashMap<String, String>,
+    /// Allows sending the token over plain `http://` to a host that is not loopback.
+    #[uniffi(default)]
+    pub allow_insecure_http: bool,
+}
+
+/// A Truto API client. One client serves any number of concurrent calls over one
+/// connection pool; close it when done.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct TrutoClient {
+    inner: sdk::Client,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl TrutoClient {
+    /// Checks the configuration and builds the client. Fails with `InvalidInput` naming
+    /// `token`, `base_url`, `timeout`, `connect_timeout` or `headers.<name>`.
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Arc<TrutoClient>, TrutoError> {
+        install_logging();
+        let mut builder = sdk::Client::builder()
+            .user_agent_suffix(USER_AGENT_SUFFIX)
+            .allow_insecure_http(config.allow_insecure_http);
+        if let Some(token) = config.token {
+            builder = builder.token(token);
+        }
+        if let Some(base_url) = config.base_url {
+            builder = builder.base_url(base_url);
+        }
+        if let Some(timeout) = config.timeout_ms {
+            builder = builder.timeout(Duration::from_millis(timeout));
+        }
+        if let Some(timeout) = config.connect_timeout_ms {
+            builder = builder.connect_timeout(Duration::from_millis(timeout));
+        }
+        if let Some(max_retries) = config.max_retries {
+            builder = builder.max_retries(max_retries);
+        }
+        for (name, value) in config.headers {
+            builder = builder.default_header(name, value);
+        }
+        Ok(Arc::new(TrutoClient {
+            inner: builder.build()?,
+        }))
+    }
+
+    /// Creates a user in the integrated account's tool and returns it as Truto's unified
+    /// model. Retries, the idempotency key and validation are the core's: see the README.
+    #[uniffi::method(default(options))]
+    pub async fn create_user(
+        &self,
+        integrated_account_id: String,
+        user: NewUser,
+        options: CreateUserOptions,
+    ) -> Result<User, TrutoError> {
+        let user = user.into_core()?;
+        let options = options.into_core()?;
+        let created = self
+            .inner
+            .create_user(&integrated_account_id, &user)
+            .options(options)
+            .await?;
+        Ok(created.into())
+    }
+
+    /// `createUser` with another response format: `Raw` and `Normalized` answer JSON
+    /// text, `Stream` the body's bytes, `Unified` the user.
+    pub async fn create_user_with_format(
+        &self,
+        integrated_account_id: String,
+        user: NewUser,
+        options: CreateUserOptions,
+        format: ResponseFormat,
+    ) -> Result<CreateUserResponse, TrutoError> {
+        let user = user.into_core()?;
+        let options = options.into_core()?;
+        let response = self
+            .inner
+            .create_user_with(&integrated_account_id, &user, &options, format.into())
+            .await?;
+        Ok(response.into())
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+}
+
+/// `TRUTO_LOG=debug` prints the core's per-attempt events to stderr, as in every language.
+fn install_logging() {
+    static LOGGING: Once = Once::new();
+    LOGGING.call_once(|| {
+        truto_ticketing::logging::init_from_env();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_token() {
+        let client = TrutoClient::new(ClientConfig {
+            token: Some(SecretString::new("tok-very-secret")),
+            base_url: Some("https://api.truto.one".into()),
+            ..ClientConfig::default()
+        })
+        .unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("tok-very-secret"), "{shown}");
+    }
+
+    #[test]
+    fn a_bad_setting_is_invalid_input_naming_it() {
+        let error = TrutoClient::new(ClientConfig {
+            token: Some(SecretString::new("tok")),
+            timeout_ms: Some(0),
+            ..ClientConfig::default()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&error, TrutoError::InvalidInput { field: Some(field), .. } if field == "timeout"),
+            "{error:?}"
+        );
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import TrutoTicketing
+
+// Reading conformance cases (tests/conformance/README.md) into the Swift API's types, and the
+// API's answers back into the JSON form the cases speak of. Test code only.
+
+private let newUserFields: Set<String> = [
+    "name", "avatar", "emails", "first_name", "last_name", "languages", "nick_name", "password",
+    "remote_data", "roles", "status", "team_ids", "user_type", "username", "custom_fields",
+]
+
+/// A case's `user` (Truto's field names) as the record a Swift caller would write.
+func newUser(from json: JSON) throws -> NewUser {
+    let fields = json.objectValue ?? [:]
+    let unknown = Set(fields.keys).subtracting(newUserFields)
+    guard unknown.isEmpty else { throw CaseFailure("the Swift runner does not know the user fields \(unknown)") }
+    var roles: Roles?
+    switch json["roles"] {
+    case nil: roles = nil
+    case let .string(name)?: roles = .name(name: name)
+    case let value?:
+        roles = .objects(roles: (value.arrayValue ?? []).map { (role: JSON) -> Role in
+            Role(id: role["id"]?.stringValue, name: role["name"]?.stringValue)
+        })
+    }
+    var emails: [Email]?
+    if let list = json["emails"]?.arrayValue {
+        emails = try list.map { (email: JSON) throws -> Email in
+            guard let address = email["email"]?.stringValue else { throw CaseFailure("an email without `email`") }
+            return Email(email: address, type: email["type"]?.stringValue)
+        }
+    }
+    return NewUser(
+        name: json["name"]?.stringValue,
+        avatar: json["avatar"]?.stringValue,
+        emails: emails,
+        firstName: json["first_name"]?.stringValue,
+        lastName: json["last_name"]?.stringValue,
+        languages: json["languages"]?.stringsValue,
+        nickName: json["nick_name"]?.stringValue,
+        password: json["password"]?.stringValue.map { SecretString($0) },
+        remoteData: json["remote_data"]?.text,
+        roles: roles,
+        status: json["status"]?.stringValue,
+        teamIds: json["team_ids"]?.stringsValue,
+        userType: json["user_type"]?.stringValue,
+        username: json["username"]?.stringValue,
+        customFields: json["custom_fields"]?.text
+    )
+}
+
+private let optionFields: Set<String> = [
+    "collections", "response_format", "ignore_remote_data", "exclude_fields", "remote_query",
+    "idempotency_key", "timeout_ms", "max_retries",
+]
+
+func createUserOptions(from json: JSON) throws -> CreateUserOptions {
+    let fields = json.objectValue ?? [:]
+    let unknown = Set(fields.keys).subtracting(optionFields)
+    guard unknown.isEmpty else { throw CaseFailure("the Swift runner does not know the options \(unknown)") }
+    return CreateUserOptions(
+        collections: (json["collections"]?.arrayValue ?? []).map { CollectionRef(id: $0["id"]?.stringValue ?? "") },
+        ignoreRemoteData: json["ignore_remote_data"]?.isTrue ?? false,
+        excludeFields: json["exclude_fields"]?.stringsValue ?? [],
+        remoteQuery: json["remote_query"]?.text,
+        idempotencyKey: json["idempotency_key"]?.stringValue,
+        timeoutMs: json["timeout_ms"]?.intValue.map { UInt64($0) },
+        maxRetries: json["max_retries"]?.intValue.map { UInt32($0) }
+    )
+}
+
+/// The user in its JSON form (Truto's field names, unknown fields included).
+func userJSON(_ user: User) throws -> JSON {
+    var object: [String: JSON] = ["id": .string(user.id)]
+    let optional: [(String, String?)] = [
+        ("name", user.name), ("first_name", user.firstName), ("last_name", user.lastName),
+        ("username", user.username), ("avatar", user.avatar), ("created_at", user.createdAt),
+        ("updated_at", user.updatedAt), ("etag", user.etag),
+    ]
+    for case let (key, value?) in optional {
+        object[key] = .string(value)
+    }
+    object["emails"] = .array(user.emails.map { (email: Email) -> JSON in
+        var entry: [String: JSON] = ["email": .string(email.email)]
+        if let type = email.type { entry["type"] = .string(type) }
+        return JSON.object(entry)
+    })
+    if let isActive = user.isActive { object["is_active"] = .bool(isActive) }
+    object["team_ids"] = .array(user.teamIds.map { JSON.string($0) })
+    object["roles"] = .array(user.roles.map { (role: Role) -> JSON in
+        var entry: [String: JSON] = [:]
+        if let id = role.id { entry["id"] = .string(id) }
+        if let name = role.name { entry["name"] = .string(name) }
+        return JSON.object(entry)
+    })
+    if let remoteData = user.remoteData { object["remote_data"] = try JSON.parse(remoteData) }
+    for (key, value) in try JSON.parse(user.extra).objectValue ?? [:] {
+        object[key] = value
+    }
+    return .object(object)
+}
+
+/// What the conformance cases ask of an error, whichever case of `TrutoError` it is.
+struct ErrorView {
+    var kind: String
+    var detail: String
+    var field: String? = nil
+    var status: UInt16? = nil
+    var requestId: String? = nil
+    var missingRequiredFields: [String] = []
+    var isRemoteError = false
+    var body: String? = nil
+    var retryAfter: TimeInterval? = nil
+    /// InvalidInput is raised before any request: no attempt was made.
+    var attempts: UInt32 = 0
+}
+
+func errorView(of error: TrutoError) -> ErrorView {
+    let kind = error.kind()
+    switch error {
+    case let .InvalidInput(detail, field):
+        return ErrorView(kind: kind, detail: detail, field: field)
+    case let .BadRequest(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .Authentication(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .PermissionDenied(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .NotFound(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .MethodNotAllowed(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .Conflict(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .Unprocessable(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .RateLimited(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _),
+         let .Server(detail, status, requestId, missing, _, remote, body, retryAfter, attempts, _, _):
+        return ErrorView(
+            kind: kind, detail: detail, status: status, requestId: requestId,
+            missingRequiredFields: missing, isRemoteError: remote, body: body,
+            retryAfter: retryAfter, attempts: attempts
+        )
+    case let .Timeout(detail, status, requestId, attempts, _, _):
+        return ErrorView(kind: kind, detail: detail, status: status, requestId: requestId, attempts: attempts)
+    case let .Connection(detail, attempts, _, _):
+        return ErrorView(kind: kind, detail: detail, attempts: attempts)
+    case let .Decode(detail, status, requestId, body, attempts, _):
+        return ErrorView(kind: kind, detail: detail, status: status, requestId: requestId, body: body, attempts: attempts)
+    case let .Other(otherKind, detail, status, attempts):
+        return ErrorView(kind: otherKind, detail: detail, status: status, attempts: attempts)
+    }
+}
