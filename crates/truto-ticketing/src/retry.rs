@@ -50,9 +50,10 @@ impl RetryPolicy {
     }
 }
 
-/// The wait the server asked for: `Retry-After` (seconds or an HTTP date), else
-/// `ratelimit-reset` (seconds).
-pub fn server_requested_delay(headers: &HeaderMap) -> Option<Duration> {
+/// The wait the server asked for: `Retry-After` (seconds or an HTTP date), else, on a
+/// 429 only, `ratelimit-reset` (seconds). Truto sends `ratelimit-*` headers on ordinary
+/// answers too, where the reset time says nothing about when to retry.
+pub fn server_requested_delay(status: u16, headers: &HeaderMap) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     if let Some(value) = header("retry-after") {
         if let Some(delay) = parse_seconds(value) {
@@ -65,7 +66,11 @@ pub fn server_requested_delay(headers: &HeaderMap) -> Option<Duration> {
             );
         }
     }
-    header("ratelimit-reset").and_then(parse_seconds)
+    if status == 429 {
+        header("ratelimit-reset").and_then(parse_seconds)
+    } else {
+        None
+    }
 }
 
 fn parse_seconds(value: &str) -> Option<Duration> {
@@ -107,23 +112,27 @@ mod tests {
     #[test]
     fn retry_after_in_seconds_dates_and_ratelimit_reset() {
         assert_eq!(
-            server_requested_delay(&headers(&[("retry-after", "10")])),
+            server_requested_delay(503, &headers(&[("retry-after", "10")])),
             Some(Duration::from_secs(10))
         );
         let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        let delay = server_requested_delay(&headers(&[("retry-after", &soon)])).unwrap();
+        let delay = server_requested_delay(429, &headers(&[("retry-after", &soon)])).unwrap();
         assert!(delay > Duration::from_secs(27) && delay <= Duration::from_secs(30));
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(30));
         assert_eq!(
-            server_requested_delay(&headers(&[("retry-after", &past)])),
+            server_requested_delay(429, &headers(&[("retry-after", &past)])),
             Some(Duration::ZERO)
         );
         assert_eq!(
-            server_requested_delay(&headers(&[("ratelimit-reset", "3")])),
+            server_requested_delay(429, &headers(&[("ratelimit-reset", "3")])),
             Some(Duration::from_secs(3))
         );
         assert_eq!(
-            server_requested_delay(&headers(&[("retry-after", "soon")])),
+            server_requested_delay(400, &headers(&[("ratelimit-reset", "3")])),
+            None
+        );
+        assert_eq!(
+            server_requested_delay(429, &headers(&[("retry-after", "soon")])),
             None
         );
     }

@@ -196,7 +196,7 @@ impl ClientInner {
         };
         Err(Failure {
             error: api_error(status, &headers, &body),
-            server_delay: server_requested_delay(&headers),
+            server_delay: server_requested_delay(status.as_u16(), &headers),
         })
     }
 
@@ -316,7 +316,7 @@ fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
             insight,
             is_remote_error,
             body: Some(text),
-            retry_after: server_requested_delay(headers),
+            retry_after: server_requested_delay(status.as_u16(), headers),
             ..ErrorDetails::default()
         },
     )
@@ -331,7 +331,7 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
 
 /// Reads a JSON answer into `T`; a mismatch is a `decode` error naming the field and
 /// quoting the start of the body.
-fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();

@@ -95,13 +95,38 @@ impl Role {
 
 /// The roles of a new user. Truto's reference example sends one role name as a string
 /// while its schema describes a list of `{id, name}`; both are accepted and sent as given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Roles {
     /// One role name, sent as a bare string (`"roles": "owner"`).
     Name(RoleName),
     /// A list of roles, sent as `[{"id": ..., "name": ...}]`.
     List(Vec<Role>),
+}
+
+impl<'de> Deserialize<'de> for Roles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Roles, D::Error> {
+        struct RolesVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for RolesVisitor {
+            type Value = Roles;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a role name (owner, member, viewer) or a list of {id, name} roles")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Roles, E> {
+                Ok(Roles::Name(RoleName::from(name)))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Roles, A::Error> {
+                let deserializer = serde::de::value::SeqAccessDeserializer::new(seq);
+                Vec::<Role>::deserialize(deserializer).map(Roles::List)
+            }
+        }
+
+        deserializer.deserialize_any(RolesVisitor)
+    }
 }
 
 impl From<RoleName> for Roles {
@@ -159,5 +184,10 @@ mod tests {
             }])
         );
         assert_eq!(serde_json::to_string(&one).unwrap(), r#""owner""#);
+        let wrong = serde_json::from_str::<Roles>("5").unwrap_err().to_string();
+        assert!(
+            wrong.contains("a role name (owner, member, viewer) or a list"),
+            "{wrong}"
+        );
     }
 }

@@ -59,6 +59,12 @@ pub struct User {
 }
 
 impl User {
+    /// Reads a user from Truto's JSON (e.g. a stored answer or a webhook payload). A body
+    /// that is not a user is a `decode` error naming the field, never a panic.
+    pub fn from_json_bytes(body: &[u8]) -> crate::Result<User> {
+        crate::transport::decode_json(body)
+    }
+
     /// The primary email address, or the first one when none is marked primary.
     pub fn primary_email(&self) -> Option<&str> {
         self.emails

@@ -1,0 +1,57 @@
+"""Typed, retry-safe client for Truto's Unified Ticketing API.
+
+>>> from truto_ticketing import Client
+>>> client = Client()  # TRUTO_API_TOKEN, TRUTO_BASE_URL
+>>> user = client.create_user("my-account-id", name="Ada Lovelace",
+...                           emails=[{"email": "ada@example.com", "type": "primary"}])
+
+``AsyncClient`` is the same for asyncio. Errors are ``TrutoError`` subclasses
+(see ``truto_ticketing.errors``); ``truto_ticketing.testing.Sandbox`` runs a
+local Truto-compatible server for tests.
+"""
+
+from . import errors as errors
+from ._async import AsyncClient
+from ._native import Client, Email, NewUser, Role, User, __version__
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DecodeError,
+    InternalServerError,
+    InvalidInputError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    TrutoError,
+    UnprocessableEntityError,
+)
+
+__all__ = [
+    "__version__",
+    "Client",
+    "AsyncClient",
+    "NewUser",
+    "User",
+    "Email",
+    "Role",
+    "TrutoError",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "MethodNotAllowedError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "InvalidInputError",
+    "DecodeError",
+]

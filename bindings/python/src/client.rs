@@ -1,0 +1,407 @@
+//! `Client` and `NativeAsyncClient` (the engine of the Python `AsyncClient`): the same
+//! core client, waited on two ways.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use truto_ticketing::{ClientBuilder, CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat};
+
+use crate::args::{Arg, OptionArgs, UserFields, seconds, user_of};
+use crate::errors::{IntoPyResult, to_py_err};
+use crate::models::PyUser;
+use crate::runtime::{block_on, future_into_py};
+
+/// The core client of one Python client object, rebuilt in a forked child (the
+/// parent's connection pool belongs to the parent's runtime, which the child lacks).
+struct Handle {
+    builder: ClientBuilder,
+    state: Mutex<State>,
+}
+
+enum State {
+    Open { pid: u32, client: truto_ticketing::Client },
+    Closed,
+}
+
+impl Handle {
+    fn new(
+        py: Python<'_>,
+        token: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Handle> {
+        let version = py.version_info();
+        let mut builder = truto_ticketing::Client::builder().user_agent_suffix(format!(
+            "python/{}.{}.{}",
+            version.major, version.minor, version.patch
+        ));
+        if let Some(token) = token {
+            builder = builder.token(token);
+        }
+        if let Some(base_url) = base_url {
+            builder = builder.base_url(base_url);
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(seconds(py, "timeout", timeout)?);
+        }
+        if let Some(timeout) = connect_timeout {
+            builder = builder.connect_timeout(seconds(py, "connect_timeout", timeout)?);
+        }
+        if let Some(retries) = max_retries {
+            builder = builder.max_retries(retries);
+        }
+        let client = build(py, &builder)?;
+        let pid = std::process::id();
+        Ok(Handle {
+            builder,
+            state: Mutex::new(State::Open { pid, client }),
+        })
+    }
+
+    /// The core client for this process.
+    fn client(&self, py: Python<'_>) -> PyResult<truto_ticketing::Client> {
+        let pid = std::process::id();
+        if let Some(client) = self.current(pid)? {
+            return Ok(client);
+        }
+        // Forked: build this process's own client. The lock is not held meanwhile,
+        // because `build` releases the GIL (holding both invites a deadlock).
+        let fresh = build(py, &self.builder)?;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*state {
+            State::Open { pid: owner, client } if *owner == pid => Ok(client.clone()),
+            State::Open { .. } => {
+                *state = State::Open { pid, client: fresh.clone() };
+                Ok(fresh)
+            }
+            State::Closed => Err(closed()),
+        }
+    }
+
+    /// The client, if it was built in this process.
+    fn current(&self, pid: u32) -> PyResult<Option<truto_ticketing::Client>> {
+        match &*self.state.lock().unwrap_or_else(PoisonError::into_inner) {
+            State::Open { pid: owner, client } if *owner == pid => Ok(Some(client.clone())),
+            State::Open { .. } => Ok(None),
+            State::Closed => Err(closed()),
+        }
+    }
+
+    fn close(&self) {
+        // Calls in flight keep their own reference; the pool goes when they finish.
+        *self.state.lock().unwrap_or_else(PoisonError::into_inner) = State::Closed;
+    }
+
+    fn repr(&self, class: &str) -> String {
+        match &*self.state.lock().unwrap_or_else(PoisonError::into_inner) {
+            State::Open { client, .. } => format!(
+                "{class}(base_url='{}', timeout={:?}, max_retries={})",
+                client.base_url(),
+                client.timeout().as_secs_f64(),
+                client.max_retries()
+            ),
+            State::Closed => format!("{class}(closed)"),
+        }
+    }
+
+    fn setting<T>(&self, py: Python<'_>, read: impl Fn(&truto_ticketing::Client) -> T) -> PyResult<T> {
+        Ok(read(&self.client(py)?))
+    }
+}
+
+/// Building reads certificates: done without the GIL.
+fn build(py: Python<'_>, builder: &ClientBuilder) -> PyResult<truto_ticketing::Client> {
+    let builder = builder.clone();
+    py.detach(move || builder.build()).into_py_result(py)
+}
+
+/// One `create_user` call, converted and ready to send.
+struct Prepared {
+    client: truto_ticketing::Client,
+    account: String,
+    user: Arc<NewUser>,
+    options: CreateUserOptions,
+    format: ResponseFormat,
+}
+
+impl Prepared {
+    fn new<'py>(
+        py: Python<'py>,
+        handle: &Handle,
+        account: String,
+        user: Option<Bound<'py, PyAny>>,
+        fields: UserFields<'py>,
+        options: OptionArgs<'py>,
+    ) -> PyResult<Prepared> {
+        let user = user_of(py, user, fields)?;
+        let (options, format) = options.into_core(py)?;
+        Ok(Prepared {
+            client: handle.client(py)?,
+            account,
+            user,
+            options,
+            format,
+        })
+    }
+
+    async fn send(self) -> truto_ticketing::Result<CreateUserResponse> {
+        self.client
+            .create_user_with(&self.account, &self.user, &self.options, self.format)
+            .await
+    }
+}
+
+fn response_to_py(py: Python<'_>, response: CreateUserResponse) -> PyResult<Py<PyAny>> {
+    Ok(match response {
+        CreateUserResponse::User(user) => Py::new(py, PyUser(*user))?.into_any(),
+        CreateUserResponse::Json(value) => pythonize::pythonize(py, &value)?.unbind(),
+        CreateUserResponse::Bytes(bytes) => PyBytes::new(py, &bytes).into_any().unbind(),
+    })
+}
+
+fn outcome_to_py(py: Python<'_>, outcome: truto_ticketing::Result<CreateUserResponse>) -> PyResult<Py<PyAny>> {
+    match outcome {
+        Ok(response) => response_to_py(py, response),
+        Err(error) => Err(to_py_err(py, &error)),
+    }
+}
+
+/// The body fields in the order of the signature (`name` is handled on its own).
+macro_rules! user_fields {
+    ($name:ident, $($field:ident),* $(,)?) => {
+        UserFields { name: $name, others: [$((stringify!($field), $field)),*] }
+    };
+}
+
+/// Creates users through Truto, blocking the calling thread (the GIL is released while it waits).
+#[pyclass(frozen, module = "truto_ticketing", name = "Client")]
+pub struct PyClient(Handle);
+
+#[pymethods]
+impl PyClient {
+    #[new]
+    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None))]
+    fn new(
+        py: Python<'_>,
+        token: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Self> {
+        Handle::new(py, token, base_url, timeout, connect_timeout, max_retries).map(PyClient)
+    }
+
+    /// Creates a user; see the stub for every argument.
+    #[pyo3(signature = (
+        integrated_account_id, *, user = None,
+        name = Arg::Omitted, emails = None, first_name = None, last_name = None, avatar = None,
+        languages = None, nick_name = None, password = None, remote_data = None, roles = None,
+        status = None, team_ids = None, user_type = None, username = None, custom_fields = None,
+        collections = None, response_format = "unified".to_owned(), ignore_remote_data = false,
+        exclude_fields = None, remote_query = None, idempotency_key = None, timeout = None,
+        max_retries = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_user<'py>(
+        &self,
+        py: Python<'py>,
+        integrated_account_id: String,
+        user: Option<Bound<'py, PyAny>>,
+        name: Arg<'py>,
+        emails: Option<Bound<'py, PyAny>>,
+        first_name: Option<Bound<'py, PyAny>>,
+        last_name: Option<Bound<'py, PyAny>>,
+        avatar: Option<Bound<'py, PyAny>>,
+        languages: Option<Bound<'py, PyAny>>,
+        nick_name: Option<Bound<'py, PyAny>>,
+        password: Option<Bound<'py, PyAny>>,
+        remote_data: Option<Bound<'py, PyAny>>,
+        roles: Option<Bound<'py, PyAny>>,
+        status: Option<Bound<'py, PyAny>>,
+        team_ids: Option<Bound<'py, PyAny>>,
+        user_type: Option<Bound<'py, PyAny>>,
+        username: Option<Bound<'py, PyAny>>,
+        custom_fields: Option<Bound<'py, PyAny>>,
+        collections: Option<Bound<'py, PyAny>>,
+        response_format: String,
+        ignore_remote_data: bool,
+        exclude_fields: Option<Vec<String>>,
+        remote_query: Option<Bound<'py, PyAny>>,
+        idempotency_key: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Py<PyAny>> {
+        let fields = user_fields!(
+            name, emails, first_name, last_name, avatar, languages, nick_name, password,
+            remote_data, roles, status, team_ids, user_type, username, custom_fields,
+        );
+        let options = OptionArgs {
+            collections,
+            ignore_remote_data,
+            exclude_fields,
+            remote_query,
+            idempotency_key,
+            timeout,
+            max_retries,
+            response_format,
+        };
+        let call = Prepared::new(py, &self.0, integrated_account_id, user, fields, options)?;
+        let outcome = block_on(py, call.send())?;
+        outcome_to_py(py, outcome)
+    }
+
+    /// Drops the connection pool; later calls raise `RuntimeError`.
+    fn close(&self) {
+        self.0.close();
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, pyo3::types::PyTuple>) {
+        self.0.close();
+    }
+
+    /// The base URL requests go to.
+    #[getter]
+    fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+        self.0.setting(py, |client| client.base_url().to_owned())
+    }
+
+    /// The per-attempt timeout in seconds.
+    #[getter]
+    fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
+        self.0.setting(py, |client| client.timeout().as_secs_f64())
+    }
+
+    /// Retries after a retryable failure.
+    #[getter]
+    fn max_retries(&self, py: Python<'_>) -> PyResult<u32> {
+        self.0.setting(py, truto_ticketing::Client::max_retries)
+    }
+
+    fn __repr__(&self) -> String {
+        self.0.repr("Client")
+    }
+}
+
+/// The engine of `truto_ticketing.AsyncClient` (a Python class, so that `create_user`
+/// is a real coroutine that `asyncio.create_task` accepts). Its `create_user` returns an
+/// `asyncio.Future`; cancelling it drops the Rust future, which aborts the request.
+#[pyclass(frozen, module = "truto_ticketing._native", name = "NativeAsyncClient")]
+pub struct PyNativeAsyncClient(Handle);
+
+#[pymethods]
+impl PyNativeAsyncClient {
+    #[new]
+    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None))]
+    fn new(
+        py: Python<'_>,
+        token: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Self> {
+        Handle::new(py, token, base_url, timeout, connect_timeout, max_retries).map(PyNativeAsyncClient)
+    }
+
+    /// Starts creating a user; returns an `asyncio.Future`. See the stub for every argument.
+    #[pyo3(signature = (
+        integrated_account_id, *, user = None,
+        name = Arg::Omitted, emails = None, first_name = None, last_name = None, avatar = None,
+        languages = None, nick_name = None, password = None, remote_data = None, roles = None,
+        status = None, team_ids = None, user_type = None, username = None, custom_fields = None,
+        collections = None, response_format = "unified".to_owned(), ignore_remote_data = false,
+        exclude_fields = None, remote_query = None, idempotency_key = None, timeout = None,
+        max_retries = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_user<'py>(
+        &self,
+        py: Python<'py>,
+        integrated_account_id: String,
+        user: Option<Bound<'py, PyAny>>,
+        name: Arg<'py>,
+        emails: Option<Bound<'py, PyAny>>,
+        first_name: Option<Bound<'py, PyAny>>,
+        last_name: Option<Bound<'py, PyAny>>,
+        avatar: Option<Bound<'py, PyAny>>,
+        languages: Option<Bound<'py, PyAny>>,
+        nick_name: Option<Bound<'py, PyAny>>,
+        password: Option<Bound<'py, PyAny>>,
+        remote_data: Option<Bound<'py, PyAny>>,
+        roles: Option<Bound<'py, PyAny>>,
+        status: Option<Bound<'py, PyAny>>,
+        team_ids: Option<Bound<'py, PyAny>>,
+        user_type: Option<Bound<'py, PyAny>>,
+        username: Option<Bound<'py, PyAny>>,
+        custom_fields: Option<Bound<'py, PyAny>>,
+        collections: Option<Bound<'py, PyAny>>,
+        response_format: String,
+        ignore_remote_data: bool,
+        exclude_fields: Option<Vec<String>>,
+        remote_query: Option<Bound<'py, PyAny>>,
+        idempotency_key: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let fields = user_fields!(
+            name, emails, first_name, last_name, avatar, languages, nick_name, password,
+            remote_data, roles, status, team_ids, user_type, username, custom_fields,
+        );
+        let options = OptionArgs {
+            collections,
+            ignore_remote_data,
+            exclude_fields,
+            remote_query,
+            idempotency_key,
+            timeout,
+            max_retries,
+            response_format,
+        };
+        let call = Prepared::new(py, &self.0, integrated_account_id, user, fields, options)?;
+        future_into_py(py, async move {
+            let outcome = call.send().await;
+            Python::attach(|py| outcome_to_py(py, outcome))
+        })
+    }
+
+    /// Drops the connection pool; later calls raise `RuntimeError`.
+    fn close(&self) {
+        self.0.close();
+    }
+
+    /// The base URL requests go to.
+    #[getter]
+    fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+        self.0.setting(py, |client| client.base_url().to_owned())
+    }
+
+    /// The per-attempt timeout in seconds.
+    #[getter]
+    fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
+        self.0.setting(py, |client| client.timeout().as_secs_f64())
+    }
+
+    /// Retries after a retryable failure.
+    #[getter]
+    fn max_retries(&self, py: Python<'_>) -> PyResult<u32> {
+        self.0.setting(py, truto_ticketing::Client::max_retries)
+    }
+
+    fn __repr__(&self) -> String {
+        self.0.repr("AsyncClient")
+    }
+}
+
+fn closed() -> PyErr {
+    PyRuntimeError::new_err("this client is closed")
+}

@@ -1,0 +1,88 @@
+//! `truto_ticketing.testing.Sandbox`: the `truto-sandbox` server in-process, so users
+//! test their own code offline against the same accounts and admin endpoints.
+
+use pyo3::exceptions::PyOSError;
+use pyo3::prelude::*;
+use truto_sandbox::{Fault, RateLimits, Sandbox, SandboxConfig};
+
+/// A Truto-compatible server on 127.0.0.1, on its own thread, serving until stopped.
+#[pyclass(frozen, module = "truto_ticketing.testing", name = "Sandbox")]
+pub struct PySandbox(Sandbox);
+
+#[pymethods]
+impl PySandbox {
+    #[new]
+    #[pyo3(signature = (*, token = None, port = 0, rate_limits = true))]
+    fn new(py: Python<'_>, token: Option<String>, port: u16, rate_limits: bool) -> PyResult<Self> {
+        let defaults = SandboxConfig::default();
+        let config = SandboxConfig {
+            token: token.unwrap_or(defaults.token.clone()),
+            port,
+            rate_limits: rate_limits.then(RateLimits::truto_defaults),
+            ..defaults
+        };
+        py.detach(|| Sandbox::spawn(config))
+            .map(PySandbox)
+            .map_err(|error| PyOSError::new_err(format!("could not start the sandbox: {error}")))
+    }
+
+    /// `http://127.0.0.1:PORT`: pass it as the client's `base_url`.
+    #[getter]
+    fn url(&self) -> &str {
+        self.0.url()
+    }
+
+    /// The API token the sandbox accepts: pass it as the client's `token`.
+    #[getter]
+    fn token(&self) -> &str {
+        self.0.token()
+    }
+
+    /// The port it listens on.
+    #[getter]
+    fn port(&self) -> u16 {
+        self.0.port()
+    }
+
+    /// Stops serving; idempotent. What was stored and logged stays readable.
+    fn stop(&self, py: Python<'_>) {
+        py.detach(|| self.0.stop());
+    }
+
+    /// Forgets users, requests, queued faults, idempotency records and rate windows.
+    fn reset(&self) {
+        self.0.reset();
+    }
+
+    /// Queues faults (dicts, as `POST /_sandbox/faults` takes them) for the next
+    /// requests to `integrated_account_id`, one per request.
+    fn push_faults(&self, integrated_account_id: &str, faults: &Bound<'_, PyAny>) -> PyResult<()> {
+        let faults: Vec<Fault> = pythonize::depythonize(faults)?;
+        self.0.push_faults(integrated_account_id, faults);
+        Ok(())
+    }
+
+    /// The users created, oldest first, in one account or all (as `GET /_sandbox/users`).
+    #[pyo3(signature = (integrated_account_id = None))]
+    fn users<'py>(&self, py: Python<'py>, integrated_account_id: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.stored_users(integrated_account_id))?)
+    }
+
+    /// The requests received on Truto's paths, oldest first (as `GET /_sandbox/requests`).
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.requests())?)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) {
+        self.stop(py);
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Sandbox(url='{}')", self.0.url())
+    }
+}

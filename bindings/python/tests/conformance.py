@@ -1,0 +1,290 @@
+"""Runs one conformance case (tests/conformance/cases/*.json) through the Python API.
+
+The format is described in tests/conformance/README.md; this is the Python twin of
+tests/conformance/rust/main.rs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple, Type
+
+import truto_ticketing as tt
+from truto_ticketing.testing import Sandbox
+
+CASES_DIR = Path(__file__).resolve().parents[3] / "tests" / "conformance" / "cases"
+
+#: The class every error kind must raise (the issue's table).
+CLASS_OF_KIND: Dict[str, Type[tt.TrutoError]] = {
+    "invalid_input": tt.InvalidInputError,
+    "bad_request": tt.BadRequestError,
+    "authentication": tt.AuthenticationError,
+    "permission_denied": tt.PermissionDeniedError,
+    "not_found": tt.NotFoundError,
+    "method_not_allowed": tt.MethodNotAllowedError,
+    "conflict": tt.ConflictError,
+    "unprocessable": tt.UnprocessableEntityError,
+    "rate_limited": tt.RateLimitError,
+    "server": tt.InternalServerError,
+    "timeout": tt.APITimeoutError,
+    "connection": tt.APIConnectionError,
+    "decode": tt.DecodeError,
+}
+
+#: Options whose Python keyword is the case's key.
+SAME_NAME_OPTIONS = (
+    "collections",
+    "response_format",
+    "ignore_remote_data",
+    "exclude_fields",
+    "remote_query",
+    "idempotency_key",
+    "max_retries",
+)
+
+
+def case_paths() -> List[Path]:
+    paths = sorted(CASES_DIR.glob("*.json"))
+    assert paths, f"no conformance cases in {CASES_DIR}"
+    return paths
+
+
+def load(path: Path) -> Dict[str, Any]:
+    case: Dict[str, Any] = json.loads(path.read_text())
+    return case
+
+
+@dataclass
+class Outcome:
+    """The result of one call: a value (User, JSON or bytes) or an error."""
+
+    value: Any = None
+    error: Optional[tt.TrutoError] = None
+
+
+class Case:
+    """A case, with the sandbox prepared for it."""
+
+    def __init__(self, sandbox: Sandbox, case: Dict[str, Any]) -> None:
+        self.sandbox = sandbox
+        self.case = case
+        self.account: str = case["call"]["integrated_account_id"]
+        sandbox.reset()
+        if "faults" in case:
+            sandbox.push_faults(self.account, case["faults"])
+
+    def client_arguments(self) -> Dict[str, Any]:
+        settings: Dict[str, Any] = self.case.get("client") or {}
+        arguments: Dict[str, Any] = {
+            "token": settings.get("token", self.sandbox.token),
+            "base_url": settings.get("base_url", self.sandbox.url),
+        }
+        if "max_retries" in settings:
+            arguments["max_retries"] = settings["max_retries"]
+        if "timeout_ms" in settings:
+            arguments["timeout"] = settings["timeout_ms"] / 1000
+        return arguments
+
+    @staticmethod
+    def call_arguments(call: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
+        """The account and the keyword arguments: the user's fields, then the options."""
+        arguments: Dict[str, Any] = dict(call.get("user") or {})
+        options: Dict[str, Any] = call.get("options") or {}
+        for key in SAME_NAME_OPTIONS:
+            if key in options:
+                arguments[key] = options[key]
+        if "timeout_ms" in options:
+            arguments["timeout"] = options["timeout_ms"] / 1000
+        return call["integrated_account_id"], arguments
+
+    def befores(self) -> List[Dict[str, Any]]:
+        befores: List[Dict[str, Any]] = self.case.get("before") or []
+        return befores
+
+    def repeat(self) -> int:
+        return int(self.case.get("repeat", 1))
+
+    def check(self, outcomes: List[Outcome], elapsed_s: float) -> None:
+        expect: Dict[str, Any] = self.case["expect"]
+        check_outcome(expect, outcomes[-1])
+        elapsed_ms = elapsed_s * 1000
+        if "min_elapsed_ms" in expect:
+            assert elapsed_ms >= expect["min_elapsed_ms"], f"took {elapsed_ms:.0f} ms"
+        if "max_elapsed_ms" in expect:
+            assert elapsed_ms <= expect["max_elapsed_ms"], f"took {elapsed_ms:.0f} ms"
+        if expect.get("same_user_each_call"):
+            ids = [
+                outcome.value.id if outcome.error is None else str(outcome.error)
+                for outcome in outcomes
+            ]
+            assert len(set(ids)) == 1, f"calls returned different users: {ids}"
+        if "sandbox" in self.case:
+            self.check_sandbox(self.case["sandbox"])
+
+    def check_sandbox(self, expected: Dict[str, Any]) -> None:
+        # A JSON round trip turns the (key, value) tuples into lists, as the case has them.
+        requests: List[Dict[str, Any]] = json.loads(json.dumps(self.sandbox.requests()))
+        if "requests" in expected:
+            assert len(requests) == expected["requests"], f"sandbox saw {len(requests)} requests"
+        if "users_stored" in expected:
+            stored = self.sandbox.users(self.account)
+            assert len(stored) == expected["users_stored"], f"sandbox stored {len(stored)} users"
+        if "last_request" in expected:
+            assert requests, "the sandbox saw no request"
+            last, want = requests[-1], expected["last_request"]
+            for key in ("method", "path", "query_pairs", "body"):
+                if key in want:
+                    assert last[key] == want[key], f"last request {key}: {last[key]!r}"
+            if "headers" in want:
+                matches_subset(want["headers"], last["headers"], "headers")
+        keys = [request["headers"].get("idempotency-key") for request in requests]
+        if expected.get("idempotency_key") == "uuid4":
+            assert keys and keys[-1] and uuid.UUID(keys[-1]).version == 4, keys
+        elif expected.get("idempotency_key") == "same":
+            assert keys and isinstance(keys[0], str) and len(set(keys)) == 1, keys
+
+
+def check_outcome(expect: Dict[str, Any], outcome: Outcome) -> None:
+    wanted = expect["result"]
+    if outcome.error is not None:
+        assert wanted == "error", f"expected a {wanted}, got {outcome.error!r}"
+        check_error(expect, outcome.error)
+        return
+    value = outcome.value
+    as_json: Any
+    assert wanted != "error", f"expected an error, got {value!r}"
+    if wanted == "user":
+        assert isinstance(value, tt.User), f"expected a User, got {value!r}"
+        as_json = value.to_dict()
+        check_typed_attributes(expect.get("user", {}), value)
+    elif wanted == "json":
+        assert isinstance(value, (dict, list)), f"expected JSON, got {value!r}"
+        as_json = value
+    else:
+        assert isinstance(value, bytes), f"expected bytes, got {value!r}"
+        as_json = json.loads(value)
+    for subset_key, has_key, lacks_key in (
+        ("user", "user_has", "user_lacks"),
+        ("json", "json_has", "json_lacks"),
+        ("bytes_json", "", ""),
+    ):
+        if subset_key in expect:
+            matches_subset(expect[subset_key], as_json, "$")
+        for key in expect.get(has_key, []):
+            assert as_json.get(key) is not None, f"result lacks {key!r}: {as_json}"
+        for key in expect.get(lacks_key, []):
+            assert as_json.get(key) is None, f"result has {key!r}: {as_json}"
+
+
+def check_typed_attributes(expected: Dict[str, Any], user: tt.User) -> None:
+    """The typed attributes agree with the JSON form for every field the case names."""
+    for key, want in expected.items():
+        if key == "emails":
+            got: Any = [{"email": email.email, "type": email.type} for email in user.emails]
+        elif key == "roles":
+            got = [{"id": role.id, "name": role.name} for role in user.roles]
+        elif key == "remote_data":
+            got = user.remote_data
+        elif hasattr(user, key):
+            got = getattr(user, key)
+        else:
+            got = user.extra.get(key)
+        matches_subset(want, got, f"User.{key}")
+
+
+def check_error(expect: Dict[str, Any], error: tt.TrutoError) -> None:
+    wanted: Dict[str, Any] = expect["error"]
+    shown = f"{error} / {error!r}"
+    assert error.kind == wanted["kind"], f"wrong kind: {shown}"
+    assert type(error) is CLASS_OF_KIND[wanted["kind"]], f"wrong class: {shown}"
+    if "status" in wanted:
+        assert error.status == wanted["status"], f"wrong status: {shown}"
+    if "field" in wanted:
+        assert error.field == wanted["field"], f"wrong field: {shown}"
+    if "attempts" in wanted:
+        assert error.attempts == wanted["attempts"], f"wrong attempts: {shown}"
+    if "missing_required_fields" in wanted:
+        assert error.missing_required_fields == wanted["missing_required_fields"], shown
+    if "retry_after_s" in wanted:
+        got = None if error.retry_after is None else int(error.retry_after)
+        assert got == wanted["retry_after_s"], f"wrong retry_after: {shown}"
+    if "is_remote_error" in wanted:
+        assert error.is_remote_error == wanted["is_remote_error"], f"wrong remote flag: {shown}"
+    if "message_contains" in wanted:
+        assert wanted["message_contains"] in error.message, f"message: {shown}"
+    if wanted.get("has_request_id"):
+        assert error.request_id, f"no request id: {shown}"
+    for secret in expect.get("secrets_absent", []):
+        for text in (shown, error.message, error.body or "", str(error.args)):
+            assert secret not in text, f"secret leaked: {text}"
+
+
+def matches_subset(expected: Any, actual: Any, at: str) -> None:
+    """Objects match key by key (extra keys allowed), arrays element by element, scalars by equality."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key, value in expected.items():
+            matches_subset(value, actual.get(key), f"{at}.{key}")
+    elif isinstance(expected, list) and isinstance(actual, list):
+        assert len(expected) == len(actual), f"{at}: expected {expected!r}, got {actual!r}"
+        for index, (want, got) in enumerate(zip(expected, actual)):
+            matches_subset(want, got, f"{at}[{index}]")
+    else:
+        assert expected == actual, f"{at}: expected {expected!r}, got {actual!r}"
+
+
+def run_sync(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
+    case = Case(sandbox, raw_case)
+    try:
+        client: Optional[tt.Client] = tt.Client(**case.client_arguments())
+        client_error: Optional[tt.TrutoError] = None
+    except tt.TrutoError as error:
+        client, client_error = None, error
+
+    def call(spec: Dict[str, Any]) -> Outcome:
+        if client is None:
+            return Outcome(error=client_error)
+        account, arguments = Case.call_arguments(spec)
+        try:
+            return Outcome(value=client.create_user(account, **arguments))
+        except tt.TrutoError as error:
+            return Outcome(error=error)
+
+    for before in case.befores():
+        call(before)
+    started = time.monotonic()
+    outcomes = [call(raw_case["call"]) for _ in range(case.repeat())]
+    elapsed = time.monotonic() - started
+    if client is not None:
+        client.close()
+    case.check(outcomes, elapsed)
+
+
+async def run_async(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
+    case = Case(sandbox, raw_case)
+    try:
+        client: Optional[tt.AsyncClient] = tt.AsyncClient(**case.client_arguments())
+        client_error: Optional[tt.TrutoError] = None
+    except tt.TrutoError as error:
+        client, client_error = None, error
+
+    async def call(spec: Dict[str, Any]) -> Outcome:
+        if client is None:
+            return Outcome(error=client_error)
+        account, arguments = Case.call_arguments(spec)
+        try:
+            return Outcome(value=await client.create_user(account, **arguments))
+        except tt.TrutoError as error:
+            return Outcome(error=error)
+
+    for before in case.befores():
+        await call(before)
+    started = time.monotonic()
+    outcomes = [await call(raw_case["call"]) for _ in range(case.repeat())]
+    elapsed = time.monotonic() - started
+    if client is not None:
+        await client.close()
+    case.check(outcomes, elapsed)
