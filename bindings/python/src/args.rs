@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use pyo3::prelude::*;
 use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
 use serde_json::{Map, Value};
 use truto_ticketing::{CollectionRef, CreateUserOptions, NewUser, ResponseFormat};
 
@@ -46,7 +46,11 @@ impl<'py> UserFields<'py> {
         let mut body = Map::new();
         if let Arg::Given(name) = self.name {
             if name.is_none() {
-                return Err(invalid_argument(py, "name", "must be a string, not None (leave it out instead)"));
+                return Err(invalid_argument(
+                    py,
+                    "name",
+                    "must be a string, not None (leave it out instead)",
+                ));
             }
             body.insert("name".to_owned(), to_json(py, "name", &name)?);
         }
@@ -119,7 +123,10 @@ impl<'py> OptionArgs<'py> {
             );
         }
         options.idempotency_key = self.idempotency_key;
-        options.timeout = self.timeout.map(|secs| seconds(py, "timeout", secs)).transpose()?;
+        options.timeout = self
+            .timeout
+            .map(|secs| seconds(py, "timeout", secs))
+            .transpose()?;
         options.max_retries = self.max_retries;
         Ok((options, format))
     }

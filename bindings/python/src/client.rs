@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use truto_ticketing::{ClientBuilder, CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat};
+use truto_ticketing::{
+    ClientBuilder, CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat,
+};
 
 use crate::args::{Arg, OptionArgs, UserFields, seconds, user_of};
 use crate::errors::{IntoPyResult, to_py_err};
@@ -21,7 +23,10 @@ struct Handle {
 }
 
 enum State {
-    Open { pid: u32, client: truto_ticketing::Client },
+    Open {
+        pid: u32,
+        client: truto_ticketing::Client,
+    },
     Closed,
 }
 
@@ -75,7 +80,10 @@ impl Handle {
         match &*state {
             State::Open { pid: owner, client } if *owner == pid => Ok(client.clone()),
             State::Open { .. } => {
-                *state = State::Open { pid, client: fresh.clone() };
+                *state = State::Open {
+                    pid,
+                    client: fresh.clone(),
+                };
                 Ok(fresh)
             }
             State::Closed => Err(closed()),
@@ -108,7 +116,11 @@ impl Handle {
         }
     }
 
-    fn setting<T>(&self, py: Python<'_>, read: impl Fn(&truto_ticketing::Client) -> T) -> PyResult<T> {
+    fn setting<T>(
+        &self,
+        py: Python<'_>,
+        read: impl Fn(&truto_ticketing::Client) -> T,
+    ) -> PyResult<T> {
         Ok(read(&self.client(py)?))
     }
 }
@@ -163,7 +175,10 @@ fn response_to_py(py: Python<'_>, response: CreateUserResponse) -> PyResult<Py<P
     })
 }
 
-fn outcome_to_py(py: Python<'_>, outcome: truto_ticketing::Result<CreateUserResponse>) -> PyResult<Py<PyAny>> {
+fn outcome_to_py(
+    py: Python<'_>,
+    outcome: truto_ticketing::Result<CreateUserResponse>,
+) -> PyResult<Py<PyAny>> {
     match outcome {
         Ok(response) => response_to_py(py, response),
         Err(error) => Err(to_py_err(py, &error)),
@@ -237,8 +252,21 @@ impl PyClient {
         max_retries: Option<u32>,
     ) -> PyResult<Py<PyAny>> {
         let fields = user_fields!(
-            name, emails, first_name, last_name, avatar, languages, nick_name, password,
-            remote_data, roles, status, team_ids, user_type, username, custom_fields,
+            name,
+            emails,
+            first_name,
+            last_name,
+            avatar,
+            languages,
+            nick_name,
+            password,
+            remote_data,
+            roles,
+            status,
+            team_ids,
+            user_type,
+            username,
+            custom_fields,
         );
         let options = OptionArgs {
             collections,
@@ -310,7 +338,8 @@ impl PyNativeAsyncClient {
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
     ) -> PyResult<Self> {
-        Handle::new(py, token, base_url, timeout, connect_timeout, max_retries).map(PyNativeAsyncClient)
+        Handle::new(py, token, base_url, timeout, connect_timeout, max_retries)
+            .map(PyNativeAsyncClient)
     }
 
     /// Starts creating a user; returns an `asyncio.Future`. See the stub for every argument.
@@ -354,8 +383,21 @@ impl PyNativeAsyncClient {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let fields = user_fields!(
-            name, emails, first_name, last_name, avatar, languages, nick_name, password,
-            remote_data, roles, status, team_ids, user_type, username, custom_fields,
+            name,
+            emails,
+            first_name,
+            last_name,
+            avatar,
+            languages,
+            nick_name,
+            password,
+            remote_data,
+            roles,
+            status,
+            team_ids,
+            user_type,
+            username,
+            custom_fields,
         );
         let options = OptionArgs {
             collections,

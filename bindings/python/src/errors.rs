@@ -10,7 +10,11 @@ static FROM_NATIVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 pub fn to_py_err(py: Python<'_>, error: &truto_ticketing::Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let factory = FROM_NATIVE.get_or_try_init(py, || {
-            Ok::<_, PyErr>(py.import("truto_ticketing.errors")?.getattr("_from_native")?.unbind())
+            Ok::<_, PyErr>(
+                py.import("truto_ticketing.errors")?
+                    .getattr("_from_native")?
+                    .unbind(),
+            )
         })?;
         let details = pythonize::pythonize(py, &error.to_json())?;
         Ok(PyErr::from_value(factory.bind(py).call1((details,))?))
@@ -25,7 +29,10 @@ pub fn to_py_err(py: Python<'_>, error: &truto_ticketing::Error) -> PyErr {
 /// An `invalid_input` error for an argument Python could not hand to the core as is
 /// (a wrong type, a negative timeout): the same class and `field` as the core's own.
 pub fn invalid_argument(py: Python<'_>, field: &str, message: impl std::fmt::Display) -> PyErr {
-    to_py_err(py, &truto_ticketing::Error::invalid_input(field, message.to_string()))
+    to_py_err(
+        py,
+        &truto_ticketing::Error::invalid_input(field, message.to_string()),
+    )
 }
 
 /// `?`-friendly form of [`to_py_err`].

@@ -9,7 +9,11 @@ use truto_ticketing::{Email, NewUser, Role, SecretString, User};
 use crate::args::{Arg, UserFields};
 
 /// `name=value, ...` for the given pairs, each value shown with Python's `repr`.
-fn keyword_repr(py: Python<'_>, class: &str, pairs: Vec<(&str, Bound<'_, PyAny>)>) -> PyResult<String> {
+fn keyword_repr(
+    py: Python<'_>,
+    class: &str,
+    pairs: Vec<(&str, Bound<'_, PyAny>)>,
+) -> PyResult<String> {
     let mut shown = Vec::with_capacity(pairs.len());
     for (name, value) in pairs {
         shown.push(format!("{name}={}", value.repr()?));
@@ -87,7 +91,10 @@ impl PyNewUser {
         for (key, value) in json.cast::<pyo3::types::PyDict>()?.iter() {
             pairs.push((key.cast::<PyString>()?.to_string(), value));
         }
-        let pairs = pairs.iter().map(|(key, value)| (key.as_str(), value.clone())).collect();
+        let pairs = pairs
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.clone()))
+            .collect();
         keyword_repr(py, "NewUser", pairs)
     }
 }
@@ -114,7 +121,10 @@ impl PyEmail {
     #[new]
     #[pyo3(signature = (email, r#type = None))]
     fn new(email: String, r#type: Option<String>) -> Self {
-        PyEmail { email, kind: r#type }
+        PyEmail {
+            email,
+            kind: r#type,
+        }
     }
 
     /// The address.

@@ -9,9 +9,9 @@ use std::cell::OnceCell;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use pyo3::panic::PanicException;

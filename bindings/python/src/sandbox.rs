@@ -64,8 +64,15 @@ impl PySandbox {
 
     /// The users created, oldest first, in one account or all (as `GET /_sandbox/users`).
     #[pyo3(signature = (integrated_account_id = None))]
-    fn users<'py>(&self, py: Python<'py>, integrated_account_id: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(pythonize::pythonize(py, &self.0.stored_users(integrated_account_id))?)
+    fn users<'py>(
+        &self,
+        py: Python<'py>,
+        integrated_account_id: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(
+            py,
+            &self.0.stored_users(integrated_account_id),
+        )?)
     }
 
     /// The requests received on Truto's paths, oldest first (as `GET /_sandbox/requests`).

@@ -84,6 +84,14 @@ impl NewUser {
     /// Reads a user from its JSON form (Truto's field names), as the language
     /// bindings receive it. A wrong type is an `invalid_input` error naming the field.
     pub fn from_json(value: Value) -> Result<NewUser> {
+        // serde would also read a struct from an array of its fields in order; a user is
+        // only ever an object of named fields.
+        if !value.is_object() {
+            return Err(Error::invalid_input(
+                "user",
+                "must be an object of Truto's field names",
+            ));
+        }
         serde_path_to_error::deserialize(value).map_err(|error| {
             let path = error.path().to_string();
             let field = if path == "." { "user".to_owned() } else { path };
@@ -405,6 +413,8 @@ mod tests {
         let error = NewUser::from_json(json!({"nmae": "typo"})).unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::InvalidInput);
         let error = NewUser::from_json(json!("just a string")).unwrap_err();
+        assert_eq!(error.field(), Some("user"));
+        let error = NewUser::from_json(json!(["Ada Lovelace"])).unwrap_err();
         assert_eq!(error.field(), Some("user"));
     }
 }
