@@ -1,0 +1,41 @@
+//! The native half of the npm package `truto-ticketing`: a thin napi-rs layer over the
+//! `truto-ticketing` core. It converts JavaScript arguments into core types, calls the
+//! core, and converts results and errors back; every behaviour (validation, retries,
+//! idempotency, timeouts, error classification, redaction) is the core's.
+//!
+//! JavaScript users never load this directly: `index.js` wraps it, turning the core's
+//! error JSON into a `TrutoError` and an `AbortSignal` into a [`CancelToken`].
+
+mod cancel;
+mod client;
+mod convert;
+mod sandbox;
+
+pub use cancel::CancelToken;
+pub use client::Client;
+pub use sandbox::{Sandbox, SandboxOptions};
+
+/// `TRUTO_LOG=debug` prints the core's per-attempt events, as in every language.
+#[napi_derive::module_init]
+fn init() {
+    truto_ticketing::logging::init_from_env();
+}
+
+/// Test-only exports proving that a Rust panic rejects a promise (or throws) instead of
+/// ending the Node process. Built only with the `test-hooks` feature.
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks {
+    use napi_derive::napi;
+
+    /// Panics inside the async runtime: the promise must reject.
+    #[napi(skip_typescript)]
+    pub async fn panic_for_testing() -> napi::Result<()> {
+        panic!("a deliberate panic for testing");
+    }
+
+    /// Panics on the JavaScript thread: the call must throw.
+    #[napi(skip_typescript, catch_unwind)]
+    pub fn panic_sync_for_testing() -> napi::Result<()> {
+        panic!("a deliberate panic for testing");
+    }
+}

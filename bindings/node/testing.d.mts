@@ -1,0 +1,4 @@
+import * as testing from './testing.js'
+
+export * from './testing.js'
+export default testing

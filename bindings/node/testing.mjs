@@ -1,0 +1,4 @@
+import testing from './testing.js'
+
+export const { Sandbox } = testing
+export default testing

@@ -1,0 +1,227 @@
+// Runs every conformance case (tests/conformance/cases/*.json) through the Node
+// package, against the sandbox. The format is in tests/conformance/README.md; the
+// Rust runner (tests/conformance/rust/main.rs) is the model.
+
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { after, before, test } from 'node:test'
+import { inspect } from 'node:util'
+
+import { Client, TrutoError } from 'truto-ticketing'
+
+import { pushFaults, requests, reset, startSandbox, storedUsers } from './support.mjs'
+
+const casesDir = fileURLToPath(new URL('../../../tests/conformance/cases/', import.meta.url))
+const caseFiles = readdirSync(casesDir)
+  .filter((name) => name.endsWith('.json'))
+  .sort()
+assert.ok(caseFiles.length > 0, `no conformance cases in ${casesDir}`)
+
+let sandbox
+before(async () => {
+  sandbox = await startSandbox()
+})
+after(async () => {
+  await sandbox?.stop()
+})
+
+// One sandbox serves every case and each case resets it: node:test runs the tests
+// of a file one after another.
+for (const file of caseFiles) {
+  const testCase = JSON.parse(readFileSync(casesDir + file, 'utf8'))
+  test(file.replace(/\.json$/, ''), () => runCase(testCase))
+}
+
+async function runCase(testCase) {
+  await reset(sandbox)
+  const account = testCase.call.integrated_account_id ?? ''
+  if (testCase.faults) {
+    await pushFaults(sandbox, account, testCase.faults)
+  }
+  const client = buildClient(testCase.client ?? {})
+  for (const call of testCase.before ?? []) {
+    await makeCall(client, call)
+  }
+  const repeat = testCase.repeat ?? 1
+  const started = performance.now()
+  const outcomes = []
+  for (let index = 0; index < repeat; index += 1) {
+    outcomes.push(await makeCall(client, testCase.call))
+  }
+  const elapsed = performance.now() - started
+
+  const expect = testCase.expect
+  checkOutcome(expect, outcomes.at(-1))
+  if (expect.min_elapsed_ms !== undefined) {
+    assert.ok(elapsed >= expect.min_elapsed_ms, `took ${elapsed} ms, expected at least ${expect.min_elapsed_ms}`)
+  }
+  if (expect.max_elapsed_ms !== undefined) {
+    assert.ok(elapsed <= expect.max_elapsed_ms, `took ${elapsed} ms, expected at most ${expect.max_elapsed_ms}`)
+  }
+  if (expect.same_user_each_call) {
+    const ids = outcomes.map((outcome) => (outcome.error ? String(outcome.error) : outcome.value.id))
+    assert.ok(
+      ids.every((id) => id === ids[0]),
+      `calls returned different users: ${ids}`,
+    )
+  }
+  if (testCase.sandbox) {
+    await checkSandbox(account, testCase.sandbox)
+  }
+}
+
+/** The client the case describes, or the error building it gave. */
+function buildClient(settings) {
+  const options = {
+    token: settings.token ?? sandbox.token,
+    baseUrl: settings.base_url ?? sandbox.url,
+  }
+  if (settings.max_retries !== undefined) options.maxRetries = settings.max_retries
+  if (settings.timeout_ms !== undefined) options.timeoutMs = settings.timeout_ms
+  try {
+    return new Client(options)
+  } catch (error) {
+    return error
+  }
+}
+
+/** Makes one call; the outcome is `{ value, shape }` or `{ error }`. */
+async function makeCall(client, call) {
+  if (client instanceof Error) {
+    return { error: client }
+  }
+  const options = {}
+  for (const [key, value] of Object.entries(call.options ?? {})) {
+    options[camelCase(key)] = value
+  }
+  try {
+    const value = await client.createUser(call.integrated_account_id, call.user, options)
+    if (Buffer.isBuffer(value)) {
+      return { value: parseJsonOrNull(value.toString('utf8')), shape: 'bytes' }
+    }
+    const json = options.responseFormat === 'raw' || options.responseFormat === 'normalized'
+    return { value, shape: json ? 'json' : 'user' }
+  } catch (error) {
+    return { error }
+  }
+}
+
+function checkOutcome(expect, outcome) {
+  if (outcome.error) {
+    assert.equal(expect.result, 'error', `expected a ${expect.result}, got error: ${outcome.error}`)
+    checkError(expect, outcome.error)
+    return
+  }
+  assert.notEqual(expect.result, 'error', `expected an error, got ${JSON.stringify(outcome.value)}`)
+  assert.equal(outcome.shape, expect.result)
+  const value = outcome.value
+  for (const [subsetKey, hasKey, lacksKey] of [
+    ['user', 'user_has', 'user_lacks'],
+    ['json', 'json_has', 'json_lacks'],
+    ['bytes_json', null, null],
+  ]) {
+    if (expect[subsetKey] !== undefined) {
+      matchesSubset(expect[subsetKey], value, '$')
+    }
+    for (const key of expect[hasKey] ?? []) {
+      assert.ok(value[key] !== undefined && value[key] !== null, `result lacks \`${key}\`: ${JSON.stringify(value)}`)
+    }
+    for (const key of expect[lacksKey] ?? []) {
+      assert.ok(value[key] === undefined || value[key] === null, `result has \`${key}\`: ${JSON.stringify(value)}`)
+    }
+  }
+}
+
+function checkError(expect, error) {
+  const wanted = expect.error
+  const shown = `${error} / ${inspect(error)}`
+  assert.ok(error instanceof TrutoError, `not a TrutoError: ${shown}`)
+  assert.equal(error.code, wanted.kind.toUpperCase(), `wrong kind: ${shown}`)
+  if ('status' in wanted) assert.equal(error.status ?? null, wanted.status, `wrong status: ${shown}`)
+  if ('field' in wanted) assert.equal(error.field ?? null, wanted.field, `wrong field: ${shown}`)
+  if ('attempts' in wanted) assert.equal(error.attempts, wanted.attempts, `wrong attempts: ${shown}`)
+  if ('missing_required_fields' in wanted) {
+    assert.deepEqual(error.missingRequiredFields, wanted.missing_required_fields, `wrong missing fields: ${shown}`)
+  }
+  if ('retry_after_s' in wanted) {
+    const seconds = error.retryAfter === undefined ? null : Math.floor(error.retryAfter)
+    assert.equal(seconds, wanted.retry_after_s, `wrong retry_after: ${shown}`)
+  }
+  if ('is_remote_error' in wanted) {
+    assert.equal(error.isRemoteError, wanted.is_remote_error, `wrong remote flag: ${shown}`)
+  }
+  if (wanted.message_contains !== undefined) {
+    assert.ok(error.message.includes(wanted.message_contains), `message lacks \`${wanted.message_contains}\`: ${shown}`)
+  }
+  if (wanted.has_request_id) {
+    assert.ok(error.requestId, `no request id: ${shown}`)
+  }
+  for (const secret of expect.secrets_absent ?? []) {
+    for (const text of [shown, error.message, String(error), JSON.stringify(error), error.body ?? '', error.stack]) {
+      assert.ok(!text.includes(secret), `secret leaked: ${text}`)
+    }
+  }
+}
+
+async function checkSandbox(account, expected) {
+  const seen = await requests(sandbox)
+  if (expected.requests !== undefined) {
+    assert.equal(seen.length, expected.requests, `sandbox saw ${seen.length} requests, expected ${expected.requests}`)
+  }
+  if (expected.users_stored !== undefined) {
+    const users = await storedUsers(sandbox, account)
+    assert.equal(users.length, expected.users_stored, `sandbox stored ${users.length} users`)
+  }
+  if (expected.last_request) {
+    const last = seen.at(-1)
+    assert.ok(last, 'the sandbox saw no request')
+    for (const key of ['method', 'path', 'query_pairs', 'body']) {
+      if (key in expected.last_request) {
+        assert.deepEqual(last[key], expected.last_request[key], `last request ${key}`)
+      }
+    }
+    if (expected.last_request.headers) {
+      matchesSubset(expected.last_request.headers, last.headers, 'headers')
+    }
+  }
+  if (expected.idempotency_key === 'uuid4') {
+    const key = seen.at(-1)?.headers?.['idempotency-key']
+    assert.match(String(key), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i)
+  } else if (expected.idempotency_key === 'same') {
+    const keys = seen.map((request) => request.headers['idempotency-key'])
+    assert.ok(typeof keys[0] === 'string' && keys[0] !== '', `no idempotency key: ${keys}`)
+    assert.ok(
+      keys.every((key) => key === keys[0]),
+      `idempotency keys differ: ${keys}`,
+    )
+  }
+}
+
+/** Objects match key by key (extra keys allowed), arrays element by element, scalars by equality. */
+function matchesSubset(expected, actual, at) {
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+    assert.equal(actual.length, expected.length, `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+    expected.forEach((item, index) => matchesSubset(item, actual[index], `${at}[${index}]`))
+  } else if (expected !== null && typeof expected === 'object') {
+    assert.ok(actual !== null && typeof actual === 'object', `${at}: expected an object, got ${JSON.stringify(actual)}`)
+    for (const [key, value] of Object.entries(expected)) {
+      matchesSubset(value, actual[key] ?? null, `${at}.${key}`)
+    }
+  } else {
+    assert.equal(actual, expected, `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+  }
+}
+
+function camelCase(snake) {
+  return snake.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase())
+}
+
+function parseJsonOrNull(text) {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
