@@ -45,11 +45,14 @@ def test_unknown_keyword(sandbox: Sandbox) -> None:
     assert sandbox.requests() == []
 
 
-@pytest.mark.parametrize("roles", [5, ["owner"], [{"id": 1}], {"id": "r-1"}])
-def test_role_neither_name_nor_list_of_dicts(sandbox: Sandbox, roles: Any) -> None:
+@pytest.mark.parametrize(
+    ("roles", "field"),
+    [(5, "roles"), ({"id": "r-1"}, "roles"), (["owner"], "roles[0]"), ([{"id": 1}], "roles[0].id")],
+)
+def test_role_neither_name_nor_list_of_dicts(sandbox: Sandbox, roles: Any, field: str) -> None:
     client = client_for(sandbox)
-    error = refused(sandbox, lambda: client.create_user("sandbox-dixa", roles=roles, **ADA), "roles")
-    assert "roles" in error.message
+    error = refused(sandbox, lambda: client.create_user("sandbox-dixa", roles=roles, **ADA), field)
+    assert field in error.message
 
 
 @pytest.mark.parametrize("remote_data", ["x", [1, 2], 7])
