@@ -2,8 +2,10 @@
 // or error messages.
 
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { after, before, beforeEach, test } from 'node:test'
-import { inspect } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { inspect, promisify } from 'node:util'
 
 import { Client, TrutoError } from 'truto-ticketing'
 
@@ -84,4 +86,39 @@ test('a refused password is not echoed', async () => {
   assert.equal(error.code, 'INVALID_INPUT')
   assert.equal(error.field, 'password')
   assertHidden(error, PASSWORD)
+})
+
+const CODES = [
+  'INVALID_INPUT', 'BAD_REQUEST', 'AUTHENTICATION', 'PERMISSION_DENIED', 'NOT_FOUND', 'METHOD_NOT_ALLOWED',
+  'CONFLICT', 'UNPROCESSABLE', 'RATE_LIMITED', 'SERVER', 'TIMEOUT', 'CONNECTION', 'DECODE',
+]
+
+test('every error kind and the TRUTO_LOG=debug log hide both secrets', async () => {
+  // The log is installed when the addon loads, so it takes a fresh process.
+  const child = fileURLToPath(new URL('./fixtures/force-every-error.mjs', import.meta.url))
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [child, TOKEN, PASSWORD], {
+    env: { ...process.env, TRUTO_LOG: 'debug' },
+    timeout: 60_000,
+  })
+  const rendered = JSON.parse(stdout)
+  assert.deepEqual(new Set(rendered.map((entry) => entry.code).filter(Boolean)), new Set(CODES))
+  for (const { code, texts } of rendered) {
+    for (const text of texts) {
+      for (const secret of [TOKEN, PASSWORD]) {
+        assert.ok(!text.includes(secret), `${code} shows a secret: ${text}`)
+      }
+    }
+  }
+  // Where the server echoed the secrets, the error says so rather than dropping the text.
+  const badRequest = rendered.find((entry) => entry.code === 'BAD_REQUEST')
+  assert.match(badRequest.texts[3], /token \[redacted\] cannot set password \[redacted\]/)
+
+  for (const secret of [TOKEN, PASSWORD]) {
+    assert.ok(!stderr.includes(secret), `the log shows a secret:\n${stderr}`)
+  }
+  // A decode error follows an attempt that succeeded; every other kind is an attempt's outcome.
+  for (const code of CODES.filter((code) => code !== 'INVALID_INPUT' && code !== 'DECODE')) {
+    assert.ok(stderr.includes(`outcome="${code.toLowerCase()}"`), `no ${code} attempt logged:\n${stderr}`)
+  }
+  assert.match(stderr, /retrying truto request/)
 })

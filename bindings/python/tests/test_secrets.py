@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import pickle
-from typing import Iterable, List
+import subprocess
+import sys
+from typing import Any, Dict, Iterable, List
 
 import pytest
 
@@ -93,3 +97,79 @@ def test_bad_token_is_not_echoed() -> None:
         tt.Client(token=TOKEN + " with spaces", base_url="http://127.0.0.1:9")
     assert caught.value.field == "token"
     assert_absent([TOKEN], texts_of(caught.value))
+
+
+# Every error kind, forced with the server echoing both secrets wherever it can.
+ECHO = f"token {TOKEN} cannot set password {PASSWORD}"
+API_FAULT: Dict[str, Any] = {"message": ECHO, "remote": True, "raw_response": {"error": ECHO, "password": PASSWORD}}
+FAULTS: Dict[str, Dict[str, Any]] = {
+    "bad_request": {"status": 400, **API_FAULT},
+    "authentication": {"status": 401, **API_FAULT},
+    "permission_denied": {"status": 403, **API_FAULT},
+    "not_found": {"status": 404, **API_FAULT},
+    "method_not_allowed": {"status": 405, **API_FAULT},
+    "conflict": {"status": 409, **API_FAULT},
+    "unprocessable": {"status": 422, **API_FAULT},
+    "rate_limited": {"status": 429, "retry_after": 120, **API_FAULT},
+    "server": {"status": 500, **API_FAULT},
+    "timeout": {"delay_ms": 2000},
+    "connection": {"drop": "before_store"},
+    "decode": {"status": 201, "body": f'{{"id": "7", "password": "{PASSWORD}", "token": "{TOKEN}"'},
+}
+ALL_KINDS = {"invalid_input", *FAULTS}
+
+
+def force_every_error() -> List[Dict[str, Any]]:
+    """Raises every error kind once; returns each one's kind and every text it renders."""
+    raised: List[tt.TrutoError] = []
+    with Sandbox(token=TOKEN, rate_limits=False) as sandbox:
+        client = tt.Client(token=TOKEN, base_url=sandbox.url, timeout=0.3, max_retries=1)
+        ada: Dict[str, Any] = {"name": "Ada", "emails": [{"email": "ada@example.com"}], "password": PASSWORD}
+        for kind, fault in FAULTS.items():
+            sandbox.reset()
+            sandbox.push_faults("sandbox-dixa", [fault, fault])  # the retry meets it too
+            try:
+                client.create_user("sandbox-dixa", **ada)
+            except tt.TrutoError as error:
+                raised.append(error)
+        for refused in ({**ada, "password": PASSWORD + "\x00"}, {**ada, "name": ECHO + "\n"}):
+            try:
+                client.create_user("sandbox-dixa", **refused)
+            except tt.TrutoError as error:
+                raised.append(error)
+        try:
+            tt.Client(token=TOKEN + "\n", base_url=sandbox.url)
+        except tt.TrutoError as error:
+            raised.append(error)
+        shown = [repr(client), repr(tt.NewUser(**ada))]
+    return [{"kind": error.kind, "texts": texts_of(error)} for error in raised] + [{"kind": "", "texts": shown}]
+
+
+def test_every_error_kind_and_the_debug_log_hide_both() -> None:
+    # TRUTO_LOG is read when the extension is imported: a fresh interpreter sets it.
+    child = subprocess.run(
+        [sys.executable, __file__],
+        env={**os.environ, "TRUTO_LOG": "debug"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    rendered = json.loads(child.stdout)
+    assert {entry["kind"] for entry in rendered} == ALL_KINDS | {""}
+    for entry in rendered:
+        assert_absent([TOKEN, PASSWORD], entry["texts"])
+    # Where the server echoed the secrets, the error says so rather than dropping the text.
+    bad_request = next(entry for entry in rendered if entry["kind"] == "bad_request")
+    assert "[redacted]" in bad_request["texts"][0], bad_request["texts"][0]
+
+    log = child.stderr
+    assert_absent([TOKEN, PASSWORD], log.splitlines())
+    for kind in ALL_KINDS - {"invalid_input", "decode"}:  # a decode error follows a successful attempt
+        assert f'outcome="{kind}"' in log, f"no {kind} attempt logged:\n{log}"
+    assert "retrying truto request" in log, log
+
+
+if __name__ == "__main__":
+    json.dump(force_every_error(), sys.stdout)

@@ -275,6 +275,9 @@ fn bearer(token: &SecretString) -> Result<HeaderValue> {
     if value.trim().is_empty() {
         return Err(Error::invalid_input("token", "must not be empty"));
     }
+    if !value.is_ascii() {
+        return Err(Error::invalid_input("token", "must be printable ASCII"));
+    }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::invalid_input(
             "token",

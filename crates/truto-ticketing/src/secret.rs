@@ -32,6 +32,26 @@ impl SecretString {
     }
 }
 
+impl SecretString {
+    /// Scrubs this secret from every string in a JSON value, keys included.
+    pub(crate) fn scrub_json(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => self.scrub(text),
+            Value::Array(items) => items.iter_mut().for_each(|item| self.scrub_json(item)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (mut key, mut item) in entries {
+                    self.scrub(&mut key);
+                    self.scrub_json(&mut item);
+                    map.insert(key, item);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+}
+
 impl fmt::Debug for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
@@ -71,6 +91,18 @@ mod tests {
         let secret = SecretString::new("hunter2-very-secret");
         assert_eq!(format!("{secret:?}"), "[redacted]");
         assert_eq!(format!("{:?}", Some(&secret)), "Some([redacted])");
+    }
+
+    #[test]
+    fn scrub_json_reaches_nested_strings_and_keys() {
+        let secret = SecretString::new("tok_123456");
+        let mut value =
+            serde_json::json!({"a": ["x tok_123456"], "tok_123456": {"b": "tok_123456"}});
+        secret.scrub_json(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"a": ["x [redacted]"], "[redacted]": {"b": "[redacted]"}})
+        );
     }
 
     #[test]

@@ -207,6 +207,18 @@ impl ClientInner {
             if let Some(body) = &mut details.body {
                 secret.scrub(body);
             }
+            if let Some(insight) = &mut details.insight {
+                let fields = insight
+                    .missing_required_body_fields
+                    .iter_mut()
+                    .chain(&mut insight.missing_required_query_parameters);
+                fields.for_each(|field| secret.scrub(field));
+                let mut raw = serde_json::Value::Object(std::mem::take(&mut insight.raw));
+                secret.scrub_json(&mut raw);
+                if let serde_json::Value::Object(raw) = raw {
+                    insight.raw = raw;
+                }
+            }
         }
         error
     }
