@@ -43,6 +43,30 @@ function fromNative(error) {
   return wrapped
 }
 
+/** The addon answers with JSON text (the user, or the raw JSON), or a Buffer for `stream`. */
+function fromAnswer(answer) {
+  return typeof answer === 'string' ? JSON.parse(answer) : answer
+}
+
+/**
+ * NaN and ±Infinity have no JSON form: on their way into Rust they would turn into
+ * `null`, which means "not given", and the default would silently apply. They are
+ * refused here instead, named the way the core names option fields.
+ */
+function nonFiniteOption(options) {
+  if (options === null || typeof options !== 'object') {
+    return null
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      const field = key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+      const message = `${field}: must be a finite number, not ${value}`
+      return new TrutoError({ kind: 'invalid_input', field, message, display: `invalid_input: ${message}` })
+    }
+  }
+  return null
+}
+
 class Client {
   #native
 
@@ -50,6 +74,10 @@ class Client {
    * @param {import('./index').ClientOptions} [options]
    */
   constructor(options) {
+    const refused = nonFiniteOption(options)
+    if (refused) {
+      throw refused
+    }
     try {
       this.#native = new native.Client(options)
     } catch (error) {
@@ -82,9 +110,13 @@ class Client {
     if (options !== null && typeof options === 'object' && 'signal' in options) {
       ;({ signal, ...rest } = options)
     }
+    const refused = nonFiniteOption(rest)
+    if (refused) {
+      throw refused
+    }
     if (signal === undefined || signal === null) {
       try {
-        return await this.#native.createUser(integratedAccountId, user, rest)
+        return fromAnswer(await this.#native.createUser(integratedAccountId, user, rest))
       } catch (error) {
         throw fromNative(error)
       }
@@ -102,7 +134,7 @@ class Client {
     const cancel = () => token.cancel()
     signal.addEventListener('abort', cancel, { once: true })
     try {
-      return await this.#native.createUser(integratedAccountId, user, rest, token)
+      return fromAnswer(await this.#native.createUser(integratedAccountId, user, rest, token))
     } catch (error) {
       if (signal.aborted) {
         throw signal.reason

@@ -49,8 +49,8 @@ impl Client {
         self.inner.max_retries()
     }
 
-    /// Creates a user. Resolves to the user (or the raw/normalized JSON value, or a
-    /// `Buffer` for `stream`); rejects with a core error as `TRUTO_ERROR_JSON:{...}`,
+    /// Creates a user. Resolves to the user (or the raw/normalized JSON value) as JSON
+    /// text, or a `Buffer` for `stream`; rejects with a core error as `TRUTO_ERROR_JSON:{...}`,
     /// or `TRUTO_ABORTED` once `cancel` is cancelled.
     #[napi(
         catch_unwind,
@@ -64,7 +64,7 @@ impl Client {
         user: Unknown<'env>,
         options: Unknown<'env>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<PromiseRaw<'env, Either<Unknown<'env>, Buffer>>> {
+    ) -> napi::Result<PromiseRaw<'env, Either<String, Buffer>>> {
         let converted = (|| {
             let account =
                 convert::json_argument(env, integrated_account_id, "integrated_account_id")
@@ -88,8 +88,10 @@ impl Client {
                     () = token.cancelled() => return Err(convert::aborted()),
                 },
             };
-            response.map_err(|error| convert::to_js_error(&error))
+            response
+                .map_err(|error| convert::to_js_error(&error))
+                .and_then(convert::answer)
         };
-        env.spawn_future_with_callback(call, convert::response_to_js)
+        env.spawn_future_with_callback(call, convert::answer_to_js)
     }
 }

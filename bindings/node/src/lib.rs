@@ -15,6 +15,11 @@ pub use cancel::CancelToken;
 pub use client::Client;
 pub use sandbox::{Sandbox, SandboxOptions};
 
+/// Every Rust allocation of the addon goes through mimalloc: with glibc's malloc, the
+/// tokio threads and the JavaScript thread contended on malloc's locks on every call.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `TRUTO_LOG=debug` prints the core's per-attempt events, as in every language.
 #[napi_derive::module_init]
 fn init() {

@@ -11,9 +11,10 @@ use truto_ticketing::{
 };
 
 use crate::args::{Arg, OptionArgs, UserFields, seconds, user_of};
+use crate::completion::{self, CompletionQueue, Deliver, PendingCall};
 use crate::errors::{IntoPyResult, to_py_err};
 use crate::models::PyUser;
-use crate::runtime::{block_on, future_into_py};
+use crate::runtime::block_on;
 
 /// The core client of one Python client object, rebuilt in a forked child (the
 /// parent's connection pool belongs to the parent's runtime, which the child lacks).
@@ -321,8 +322,9 @@ impl PyClient {
 }
 
 /// The engine of `truto_ticketing.AsyncClient` (a Python class, so that `create_user`
-/// is a real coroutine that `asyncio.create_task` accepts). Its `create_user` returns an
-/// `asyncio.Future`; cancelling it drops the Rust future, which aborts the request.
+/// is a real coroutine that `asyncio.create_task` accepts). Its `create_user` starts the
+/// call and returns a `PendingCall`, whose `cancel()` drops the Rust future, which
+/// aborts the request.
 #[pyclass(frozen, module = "truto_ticketing._native", name = "NativeAsyncClient")]
 pub struct PyNativeAsyncClient(Handle);
 
@@ -342,9 +344,10 @@ impl PyNativeAsyncClient {
             .map(PyNativeAsyncClient)
     }
 
-    /// Starts creating a user; returns an `asyncio.Future`. See the stub for every argument.
+    /// Starts creating a user; `future` (an `asyncio.Future` of the running loop) gets the
+    /// result through `queue`, that loop's `CompletionQueue`. See the stub for every argument.
     #[pyo3(signature = (
-        integrated_account_id, *, user = None,
+        queue, future, integrated_account_id, *, user = None,
         name = Arg::Omitted, emails = None, first_name = None, last_name = None, avatar = None,
         languages = None, nick_name = None, password = None, remote_data = None, roles = None,
         status = None, team_ids = None, user_type = None, username = None, custom_fields = None,
@@ -356,6 +359,8 @@ impl PyNativeAsyncClient {
     fn create_user<'py>(
         &self,
         py: Python<'py>,
+        queue: &CompletionQueue,
+        future: Py<PyAny>,
         integrated_account_id: String,
         user: Option<Bound<'py, PyAny>>,
         name: Arg<'py>,
@@ -381,7 +386,7 @@ impl PyNativeAsyncClient {
         idempotency_key: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<u32>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<PendingCall> {
         let fields = user_fields!(
             name,
             emails,
@@ -410,10 +415,11 @@ impl PyNativeAsyncClient {
             response_format,
         };
         let call = Prepared::new(py, &self.0, integrated_account_id, user, fields, options)?;
-        future_into_py(py, async move {
+        // The result is converted to Python objects by the loop, when it delivers it.
+        Ok(completion::spawn(queue, future, async move {
             let outcome = call.send().await;
-            Python::attach(|py| outcome_to_py(py, outcome))
-        })
+            Box::new(move |py: Python<'_>| outcome_to_py(py, outcome)) as Deliver
+        }))
     }
 
     /// Drops the connection pool; later calls raise `RuntimeError`.

@@ -5,18 +5,12 @@
 //! keyed by process id; a child builds its own on first use and leaks the
 //! parent's (dropping it would try to join threads that do not exist).
 
-use std::cell::OnceCell;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use pyo3::panic::PanicException;
 use pyo3::prelude::*;
-use pyo3_async_runtimes::{TaskLocals, generic};
 use tokio::runtime::Runtime;
 
 struct Owned {
@@ -57,6 +51,9 @@ pub fn runtime() -> &'static Runtime {
     }
 }
 
+/// How often a waiting sync call checks for Python signals (Ctrl-C).
+const SIGNAL_CHECK_PERIOD: Duration = Duration::from_millis(100);
+
 /// Runs `future` to completion with the GIL released, polling for Python
 /// signals so that Ctrl-C interrupts a waiting call (and drops its request).
 pub fn block_on<F>(py: Python<'_>, future: F) -> PyResult<F::Output>
@@ -67,9 +64,11 @@ where
     py.detach(|| {
         runtime().block_on(async {
             let mut future = std::pin::pin!(future);
-            let mut ticks = tokio::time::interval(Duration::from_millis(100));
+            // The first check is one period in: an interval's immediate first tick still
+            // goes through tokio's 1 ms timer wheel, which added a millisecond to every call.
+            let first_check = tokio::time::Instant::now() + SIGNAL_CHECK_PERIOD;
+            let mut ticks = tokio::time::interval_at(first_check, SIGNAL_CHECK_PERIOD);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            ticks.tick().await;
             loop {
                 tokio::select! {
                     biased;
@@ -79,84 +78,4 @@ where
             }
         })
     })
-}
-
-/// Wraps `future` in an `asyncio.Future` run on [`runtime`]. Cancelling the
-/// asyncio future drops `future`, which aborts its request. A panic in `future`
-/// raises `PanicException` with its message, as it would in a sync call.
-pub fn future_into_py<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = PyResult<T>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    generic::future_into_py::<ForkSafeTokio, _, _>(py, CatchPanic(Box::pin(future)))
-}
-
-/// Turns a panic while polling into a `PanicException` carrying the panic's message
-/// (pyo3-async-runtimes would report "unknown error").
-struct CatchPanic<F>(Pin<Box<F>>);
-
-impl<F, T> Future for CatchPanic<F>
-where
-    F: Future<Output = PyResult<T>>,
-{
-    type Output = PyResult<T>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let future = self.0.as_mut();
-        match std::panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
-            Ok(poll) => poll,
-            Err(payload) => {
-                let message = payload
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| payload.downcast_ref::<&str>().copied())
-                    .unwrap_or("a Rust panic");
-                Poll::Ready(Err(PanicException::new_err(message.to_owned())))
-            }
-        }
-    }
-}
-
-/// [`runtime`] as pyo3-async-runtimes sees it.
-struct ForkSafeTokio;
-
-tokio::task_local! {
-    static TASK_LOCALS: OnceCell<TaskLocals>;
-}
-
-impl generic::Runtime for ForkSafeTokio {
-    type JoinError = tokio::task::JoinError;
-    type JoinHandle = tokio::task::JoinHandle<()>;
-
-    fn spawn<F>(future: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        runtime().spawn(future)
-    }
-
-    fn spawn_blocking<F>(function: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        runtime().spawn_blocking(function)
-    }
-}
-
-impl generic::ContextExt for ForkSafeTokio {
-    fn scope<F, R>(locals: TaskLocals, future: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        let cell = OnceCell::new();
-        let _ = cell.set(locals);
-        Box::pin(TASK_LOCALS.scope(cell, future))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS
-            .try_with(|cell| cell.get().cloned())
-            .unwrap_or_default()
-    }
 }

@@ -44,6 +44,9 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     /// The base URL without a trailing slash, so paths append as `{base}{path}`.
     pub(crate) base_url: String,
+    /// `base_url` parsed once: each call's URL is derived from it (see `endpoint`),
+    /// because parsing the host again on every call cost more than building the request.
+    pub(crate) parsed_base_url: Url,
     pub(crate) token: SecretString,
     pub(crate) authorization: HeaderValue,
     pub(crate) default_headers: HeaderMap,
@@ -227,6 +230,9 @@ impl ClientBuilder {
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         };
         let base_url = check_base_url(&base_url, self.allow_insecure_http)?;
+        let parsed_base_url = Url::parse(&base_url).map_err(|error| {
+            Error::invalid_input("base_url", format!("'{base_url}' is not a URL: {error}"))
+        })?;
         for (field, duration) in [
             ("timeout", self.timeout),
             ("connect_timeout", self.connect_timeout),
@@ -258,6 +264,7 @@ impl ClientBuilder {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                parsed_base_url,
                 token,
                 authorization,
                 default_headers,

@@ -7,6 +7,7 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use url::Url;
 
 use crate::client::ClientInner;
 use crate::error::{Error, ErrorDetails, ErrorInsight, ErrorKind, Result};
@@ -86,11 +87,7 @@ impl ClientInner {
     /// Runs the call: attempts until success, a final failure, or retries run out.
     /// Gives the answer and how many attempts it took.
     async fn execute(&self, call: &Call<'_>, mode: BodyMode) -> Result<(Answer, u32)> {
-        let url = if call.query.is_empty() {
-            format!("{}{}", self.base_url, call.path)
-        } else {
-            format!("{}{}?{}", self.base_url, call.path, call.query)
-        };
+        let url = self.endpoint(call);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -149,10 +146,20 @@ impl ClientInner {
         }
     }
 
-    async fn attempt(&self, url: &str, call: &Call<'_>, mode: BodyMode) -> Result<Answer, Failure> {
+    /// `{base_url}{path}?{query}`, from the base URL parsed when the client was built.
+    fn endpoint(&self, call: &Call<'_>) -> Url {
+        let mut url = self.parsed_base_url.clone();
+        let base_path = url.path().trim_end_matches('/');
+        let path = format!("{base_path}{}", call.path);
+        url.set_path(&path);
+        url.set_query((!call.query.is_empty()).then_some(call.query.as_str()));
+        url
+    }
+
+    async fn attempt(&self, url: &Url, call: &Call<'_>, mode: BodyMode) -> Result<Answer, Failure> {
         let mut request = self
             .http
-            .request(call.method.clone(), url)
+            .request(call.method.clone(), url.clone())
             .headers(self.default_headers.clone())
             .headers(call.headers.clone())
             .header(AUTHORIZATION, self.authorization.clone())
@@ -344,6 +351,11 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
 /// Reads a JSON answer into `T`; a mismatch is a `decode` error naming the field and
 /// quoting the start of the body.
 pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    // Tracking the path costs on every value read, so only a body that failed to read
+    // is read a second time, with tracking, to name the field at fault.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();

@@ -270,7 +270,7 @@ impl<'a> CreateUser<'a> {
         let mut query = QueryString::new();
         query.push("integrated_account_id", account);
         for (index, collection) in options.collections.iter().enumerate() {
-            check_text(&format!("collections[{index}].id"), &collection.id)?;
+            check_text(format_args!("collections[{index}].id"), &collection.id)?;
         }
         if !options.collections.is_empty() {
             let collections = serde_json::to_value(&options.collections)
@@ -284,7 +284,7 @@ impl<'a> CreateUser<'a> {
             query.push("truto_ignore_remote_data", "true");
         }
         for (index, field) in options.exclude_fields.iter().enumerate() {
-            check_text(&format!("exclude_fields[{index}]"), field)?;
+            check_text(format_args!("exclude_fields[{index}]"), field)?;
         }
         if !options.exclude_fields.is_empty() {
             let fields = options

@@ -7,12 +7,29 @@ and ``TaskGroup.create_task`` take it); the work happens in ``NativeAsyncClient`
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Literal, Mapping, Optional, Sequence, Type, Union, overload
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Type, Union, overload
 
-from ._native import NativeAsyncClient, NewUser, User
+from ._native import CompletionQueue, NativeAsyncClient, NewUser, User
 from .types import CollectionDict, EmailDict, JSONObject, Roles
 
+if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
+
 __all__ = ["AsyncClient"]
+
+
+def _completion_queue(loop: AbstractEventLoop) -> CompletionQueue:
+    """A queue through which Rust hands finished calls to ``loop``, waking it once per
+    batch through a socket it watches; loops without ``add_reader`` (Windows' proactor)
+    are woken with ``call_soon_threadsafe`` instead."""
+    try:
+        queue = CompletionQueue()
+        fileno = queue.fileno()
+        assert fileno is not None
+        loop.add_reader(fileno, queue.deliver)
+        return queue
+    except NotImplementedError:
+        return CompletionQueue(loop.call_soon_threadsafe)
 
 
 class AsyncClient:
@@ -22,7 +39,7 @@ class AsyncClient:
     or call ``await client.close()`` when done.
     """
 
-    __slots__ = ("_native",)
+    __slots__ = ("_native", "_loop", "_queue")
 
     def __init__(
         self,
@@ -33,6 +50,9 @@ class AsyncClient:
         max_retries: Optional[int] = None,
     ) -> None:
         self._native = NativeAsyncClient(token, base_url, timeout, connect_timeout, max_retries)
+        # The completion queue of the loop this client last ran on.
+        self._loop: Optional[AbstractEventLoop] = None
+        self._queue: Optional[CompletionQueue] = None
 
     @overload
     async def create_user(
@@ -171,7 +191,22 @@ class AsyncClient:
 
     async def create_user(self, integrated_account_id: str, **kwargs: Any) -> Any:
         """Creates a user in the integrated account's tool; see ``Client.create_user``."""
-        return await self._native.create_user(integrated_account_id, **kwargs)
+        # Imported here, where asyncio is already loaded: at module level it would add
+        # 30 ms to `import truto_ticketing` for every user of the sync client.
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        queue = self._queue
+        if loop is not self._loop or queue is None:
+            queue = self._queue = _completion_queue(loop)
+            self._loop = loop
+        future = loop.create_future()
+        call = self._native.create_user(queue, future, integrated_account_id, **kwargs)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            call.cancel()  # drops the Rust future, which aborts the request
+            raise
 
     async def close(self) -> None:
         """Drops the connection pool; later calls raise ``RuntimeError``."""

@@ -3,8 +3,9 @@
 Import from ``truto_ticketing`` (and ``truto_ticketing.testing``), not from here.
 """
 
+import asyncio
 from types import TracebackType
-from typing import Any, Awaitable, Dict, List, Literal, Mapping, Optional, Sequence, Type, Union, overload
+from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Type, Union, overload
 
 from .types import CollectionDict, EmailDict, JSONObject, Roles
 
@@ -280,7 +281,10 @@ class NativeAsyncClient:
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
     ) -> None: ...
-    def create_user(self, integrated_account_id: str, **kwargs: Any) -> Awaitable[Any]: ...
+    def create_user(
+        self, queue: CompletionQueue, future: "asyncio.Future[Any]", integrated_account_id: str, **kwargs: Any
+    ) -> PendingCall:
+        """Starts the call; ``future`` gets its result through ``queue`` (its loop's)."""
     def close(self) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -288,6 +292,23 @@ class NativeAsyncClient:
     def timeout(self) -> float: ...
     @property
     def max_retries(self) -> int: ...
+
+class CompletionQueue:
+    """Where the calls of one event loop leave their results until the loop delivers them.
+
+    Without arguments it has a socket: ``loop.add_reader(queue.fileno(), queue.deliver)``.
+    With ``call_soon_threadsafe`` (the loop's method) it wakes the loop through that instead.
+    """
+
+    def __init__(self, call_soon_threadsafe: Optional[Callable[..., Any]] = None) -> None: ...
+    def fileno(self) -> Optional[int]: ...
+    def deliver(self) -> None: ...
+
+class PendingCall:
+    """A call running in Rust."""
+
+    def cancel(self) -> None:
+        """Drops the call's future, which aborts its request."""
 
 class Sandbox:
     """A Truto-compatible server on 127.0.0.1, on its own thread, serving until stopped.

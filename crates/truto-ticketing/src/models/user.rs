@@ -1,5 +1,8 @@
 //! The user Truto answers with.
 
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -8,11 +11,15 @@ use super::common::{Email, Role};
 /// A user as Truto's unified model describes it. Providers differ in what they return:
 /// every field but `id` may be missing, and fields this SDK does not know are kept in
 /// [`User::extra`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// `Deserialize` is written by hand: the derived one, with `#[serde(flatten)]` for
+/// `extra` (and an untagged enum for the id), first buffers the whole object into
+/// serde's generic content tree and then reads the fields from that copy, so every
+/// answer was decoded twice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct User {
     /// The provider's id for the user (a numeric id is read as its decimal string).
-    #[serde(deserialize_with = "string_or_number")]
     pub id: String,
     /// Full name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,27 +82,195 @@ impl User {
     }
 }
 
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<User, D::Error> {
+        deserializer.deserialize_map(UserVisitor)
+    }
 }
 
-fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Text(String),
-        Integer(i64),
-        Unsigned(u64),
+/// A key of the user object: one of the documented fields, or an unknown one for `extra`.
+enum Field {
+    Id,
+    Name,
+    FirstName,
+    LastName,
+    Username,
+    Emails,
+    IsActive,
+    TeamIds,
+    Avatar,
+    Roles,
+    CreatedAt,
+    UpdatedAt,
+    Etag,
+    RemoteData,
+    Other(String),
+}
+
+impl Field {
+    fn known(name: &str) -> Option<Field> {
+        Some(match name {
+            "id" => Field::Id,
+            "name" => Field::Name,
+            "first_name" => Field::FirstName,
+            "last_name" => Field::LastName,
+            "username" => Field::Username,
+            "emails" => Field::Emails,
+            "is_active" => Field::IsActive,
+            "team_ids" => Field::TeamIds,
+            "avatar" => Field::Avatar,
+            "roles" => Field::Roles,
+            "created_at" => Field::CreatedAt,
+            "updated_at" => Field::UpdatedAt,
+            "etag" => Field::Etag,
+            "remote_data" => Field::RemoteData,
+            _ => return None,
+        })
     }
-    Ok(match Id::deserialize(deserializer)? {
-        Id::Text(text) => text,
-        Id::Integer(number) => number.to_string(),
-        Id::Unsigned(number) => number.to_string(),
-    })
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Field, D::Error> {
+        struct FieldVisitor;
+
+        impl Visitor<'_> for FieldVisitor {
+            type Value = Field;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a field name")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Field, E> {
+                Ok(Field::known(name).unwrap_or_else(|| Field::Other(name.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, name: String) -> Result<Field, E> {
+                Ok(Field::known(&name).unwrap_or(Field::Other(name)))
+            }
+        }
+
+        deserializer.deserialize_identifier(FieldVisitor)
+    }
+}
+
+struct UserVisitor;
+
+impl<'de> Visitor<'de> for UserVisitor {
+    type Value = User;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a user object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
+        /// Reads a field's value, refusing a second occurrence of the key as the derived
+        /// implementation did.
+        fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+            map: &mut A,
+            slot: &mut Option<T>,
+            name: &'static str,
+        ) -> Result<(), A::Error> {
+            if slot.is_some() {
+                return Err(de::Error::duplicate_field(name));
+            }
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+
+        let mut id: Option<UserId> = None;
+        let mut name = None;
+        let mut first_name = None;
+        let mut last_name = None;
+        let mut username = None;
+        let mut emails: Option<Option<Vec<Email>>> = None;
+        let mut is_active = None;
+        let mut team_ids: Option<Option<Vec<String>>> = None;
+        let mut avatar = None;
+        let mut roles: Option<Option<Vec<Role>>> = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut etag = None;
+        let mut remote_data = None;
+        let mut extra = Map::new();
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Id => once(&mut map, &mut id, "id")?,
+                Field::Name => once(&mut map, &mut name, "name")?,
+                Field::FirstName => once(&mut map, &mut first_name, "first_name")?,
+                Field::LastName => once(&mut map, &mut last_name, "last_name")?,
+                Field::Username => once(&mut map, &mut username, "username")?,
+                Field::Emails => once(&mut map, &mut emails, "emails")?,
+                Field::IsActive => once(&mut map, &mut is_active, "is_active")?,
+                Field::TeamIds => once(&mut map, &mut team_ids, "team_ids")?,
+                Field::Avatar => once(&mut map, &mut avatar, "avatar")?,
+                Field::Roles => once(&mut map, &mut roles, "roles")?,
+                Field::CreatedAt => once(&mut map, &mut created_at, "created_at")?,
+                Field::UpdatedAt => once(&mut map, &mut updated_at, "updated_at")?,
+                Field::Etag => once(&mut map, &mut etag, "etag")?,
+                Field::RemoteData => once(&mut map, &mut remote_data, "remote_data")?,
+                Field::Other(key) => {
+                    let value = map.next_value::<Value>()?;
+                    extra.insert(key, value);
+                }
+            }
+        }
+        let Some(UserId(id)) = id else {
+            return Err(de::Error::missing_field("id"));
+        };
+        // A field given as `null` reads as absent: `None`, or an empty list.
+        Ok(User {
+            id,
+            name: name.flatten(),
+            first_name: first_name.flatten(),
+            last_name: last_name.flatten(),
+            username: username.flatten(),
+            emails: emails.flatten().unwrap_or_default(),
+            is_active: is_active.flatten(),
+            team_ids: team_ids.flatten().unwrap_or_default(),
+            avatar: avatar.flatten(),
+            roles: roles.flatten().unwrap_or_default(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            etag: etag.flatten(),
+            remote_data: remote_data.flatten(),
+            extra,
+        })
+    }
+}
+
+/// The provider's id: a string, or an integer read as its decimal string.
+struct UserId(String);
+
+impl<'de> Deserialize<'de> for UserId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<UserId, D::Error> {
+        struct IdVisitor;
+
+        impl Visitor<'_> for IdVisitor {
+            type Value = UserId;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a string or an integer id")
+            }
+
+            fn visit_str<E: de::Error>(self, id: &str) -> Result<UserId, E> {
+                Ok(UserId(id.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, id: String) -> Result<UserId, E> {
+                Ok(UserId(id))
+            }
+
+            fn visit_i64<E: de::Error>(self, id: i64) -> Result<UserId, E> {
+                Ok(UserId(id.to_string()))
+            }
+
+            fn visit_u64<E: de::Error>(self, id: u64) -> Result<UserId, E> {
+                Ok(UserId(id.to_string()))
+            }
+        }
+
+        deserializer.deserialize_any(IdVisitor)
+    }
 }
 
 #[cfg(test)]

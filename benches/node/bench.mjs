@@ -1,0 +1,122 @@
+// The Node side of `benches/run`: one measurement per process, one JSON line out.
+//
+//   node bench.mjs throughput --client truto|fetch|undici --url URL --package DIR [--concurrency 64] [--calls 10000]
+//   node bench.mjs latency    --client truto --url URL --package DIR [--calls 2000]
+//
+// `--package` is the truto-ticketing package folder to load (the harness stages one with
+// the release addon). Every client does the same work: create_user on the account with
+// the body of benches/body.json, an Idempotency-Key per call (the SDK always sends one),
+// and the answer parsed into the user. A failed call ends the process with an error.
+
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+
+const USERS_PATH = '/unified/ticketing/users'
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    client: { type: 'string', default: 'truto' },
+    url: { type: 'string' },
+    package: { type: 'string', default: path.join(here, '../../bindings/node') },
+    token: { type: 'string', default: 'sandbox-token' },
+    account: { type: 'string', default: 'sandbox-dixa' },
+    concurrency: { type: 'string', default: '64' },
+    calls: { type: 'string', default: '10000' },
+    warmup: { type: 'string', default: '200' },
+  },
+})
+const mode = positionals[0]
+const body = JSON.parse(readFileSync(path.join(here, '../body.json'), 'utf8'))
+const calls = Number(values.calls)
+const warmup = Math.min(Number(values.warmup), calls)
+const endpoint = `${values.url}${USERS_PATH}?integrated_account_id=${encodeURIComponent(values.account)}`
+
+function headers() {
+  return {
+    authorization: `Bearer ${values.token}`,
+    accept: 'application/json',
+    'content-type': 'application/json',
+    'idempotency-key': randomUUID(),
+  }
+}
+
+function created(status, user) {
+  if ((status !== 200 && status !== 201) || typeof user.id !== 'string') {
+    throw new Error(`create_user failed: ${status} ${JSON.stringify(user)}`)
+  }
+  return user
+}
+
+/** The measured call of each client, built once. */
+async function caller(client) {
+  if (client === 'truto') {
+    const { Client } = createRequire(import.meta.url)(path.resolve(values.package))
+    const truto = new Client({ token: values.token, baseUrl: values.url })
+    return () => truto.createUser(values.account, body)
+  }
+  if (client === 'fetch') {
+    return async () => {
+      const response = await fetch(endpoint, { method: 'POST', headers: headers(), body: JSON.stringify(body) })
+      return created(response.status, await response.json())
+    }
+  }
+  if (client === 'undici') {
+    const { Agent, request } = await import('undici')
+    const dispatcher = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 })
+    return async () => {
+      const response = await request(endpoint, {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify(body),
+        dispatcher,
+      })
+      return created(response.statusCode, await response.body.json())
+    }
+  }
+  throw new Error(`unknown client ${client}`)
+}
+
+/** `count` calls from `concurrency` workers, each taking the next call when done. */
+async function drive(call, concurrency, count) {
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      next += 1
+      await call()
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+}
+
+async function main() {
+  const call = await caller(values.client)
+  if (mode === 'throughput') {
+    const concurrency = Number(values.concurrency)
+    await drive(call, concurrency, warmup)
+    const started = process.hrtime.bigint()
+    await drive(call, concurrency, calls)
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    return { client: values.client, calls, concurrency, seconds, rps: calls / seconds }
+  }
+  if (mode === 'latency') {
+    await drive(call, 1, warmup)
+    const samples = new Float64Array(calls)
+    for (let index = 0; index < calls; index += 1) {
+      const started = process.hrtime.bigint()
+      await call()
+      samples[index] = Number(process.hrtime.bigint() - started) / 1e3
+    }
+    samples.sort()
+    const at = (quantile) => samples[Math.round((samples.length - 1) * quantile)]
+    return { client: values.client, calls, p50_us: at(0.5), p99_us: at(0.99) }
+  }
+  throw new Error(`unknown mode ${mode} (throughput or latency)`)
+}
+
+console.log(JSON.stringify(await main()))
