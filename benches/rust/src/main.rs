@@ -232,6 +232,10 @@ struct RawRole {
 
 impl RawClient {
     fn new(options: &Options) -> Result<RawClient, String> {
+        // The workspace's reqwest has no crypto provider of its own (the SDK configures
+        // rustls with ring itself): raw reqwest gets ring's too. An error means it is
+        // already installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .tcp_nodelay(true)
             .build()

@@ -252,7 +252,11 @@ impl ClientBuilder {
             .tcp_nodelay(true)
             // A redirected POST would turn into a GET or re-send the token elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            // Retries are the core's own (transport.rs). reqwest's layer would otherwise
+            // clone every request, headers and all, in case it retried a protocol NACK.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .user_agent(user_agent)
+            .tls_backend_preconfigured(crate::tls::client_config()?)
             .build()
             .map_err(|error| {
                 Error::invalid_input(

@@ -43,6 +43,7 @@ pub mod query;
 pub mod retry;
 mod secret;
 mod stream;
+mod tls;
 mod transport;
 mod users;
 

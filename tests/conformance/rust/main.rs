@@ -20,6 +20,9 @@ fn main() {
     let sandbox = runtime
         .block_on(Sandbox::start(SandboxConfig::default()))
         .expect("start the sandbox");
+    // The workspace's reqwest has no crypto provider of its own (the SDK configures rustls
+    // with ring itself); the admin client uses ring's. An error means one is installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let admin = reqwest::Client::new();
     let context = std::sync::Arc::new((runtime, sandbox, admin));
 

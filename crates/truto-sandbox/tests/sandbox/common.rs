@@ -55,7 +55,7 @@ impl Harness {
         let sandbox = Sandbox::start(config).await.expect("sandbox starts");
         Self {
             sandbox,
-            client: reqwest::Client::new(),
+            client: http_client().build().expect("an HTTP client"),
         }
     }
 
@@ -182,4 +182,12 @@ pub async fn read_all(mut stream: TcpStream) -> Vec<u8> {
         .expect("the server closes the connection")
         .expect("the connection closes cleanly (EOF, not a reset)");
     received
+}
+
+/// A reqwest client builder. The workspace's reqwest has no crypto provider of its own
+/// (the SDK configures rustls with ring itself), so tests install ring's first.
+pub fn http_client() -> reqwest::ClientBuilder {
+    // An error only means it is already installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use truto_sandbox::Fault;
 
-use crate::common::{Harness, USERS, ada, raw_request, read_all, send};
+use crate::common::{Harness, USERS, ada, http_client, raw_request, read_all, send};
 
 #[tokio::test]
 async fn status_faults_answer_trutos_errors_in_order_and_store_nothing() {
@@ -223,7 +223,7 @@ async fn a_slow_body_can_trip_a_client_read_timeout() {
         "sandbox-dixa",
         vec![Fault::delay_ms(0).with_body_chunk_delay_ms(100)],
     );
-    let client = reqwest::Client::builder()
+    let client = http_client()
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();

@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use truto_sandbox::Fault;
 
-use crate::common::{Harness, USERS, ada, raw_request, raw_request_keep_alive, read_all, send};
+use crate::common::{
+    Harness, USERS, ada, http_client, raw_request, raw_request_keep_alive, read_all, send,
+};
 
 #[tokio::test]
 async fn a_repeat_with_the_same_key_and_body_replays_the_first_answer() {
@@ -125,7 +127,7 @@ async fn a_client_timeout_and_retry_store_exactly_one_user() {
     let h = Harness::start().await;
     h.sandbox
         .push_faults("sandbox-dixa", vec![Fault::delay_ms(1200)]);
-    let impatient = reqwest::Client::builder()
+    let impatient = http_client()
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
