@@ -21,9 +21,10 @@ export declare class CancelToken {
 export declare class Client {
   /**
    * `options`: `{ token, baseUrl, timeoutMs, connectTimeoutMs, maxRetries }`, all optional.
+   * `deliver(batchJson, buffers)` receives finished calls (see `completion.rs`).
    * Throws a core error (as `TRUTO_ERROR_JSON:{...}`) when the configuration is refused.
    */
-  constructor(options?: object)
+  constructor(options: object | undefined | null, deliver: (batchJson: string, buffers: Buffer[]) => void)
   /** The base URL requests go to. */
   get baseUrl(): string
   /** The default per-attempt timeout, in milliseconds. */
@@ -31,11 +32,12 @@ export declare class Client {
   /** The default number of retries. */
   get maxRetries(): number
   /**
-   * Creates a user. Resolves to the user (or the raw/normalized JSON value, or a
-   * `Buffer` for `stream`); rejects with a core error as `TRUTO_ERROR_JSON:{...}`,
-   * or `TRUTO_ABORTED` once `cancel` is cancelled.
+   * Starts creating a user; its outcome reaches `deliver` under `callId`. `userJson`,
+   * when a string, is `JSON.stringify(user)`, read instead of walking `user` (which
+   * `index.js` only does for plain JSON data). Throws a core error (as
+   * `TRUTO_ERROR_JSON:{...}`) for bad input, before anything is started.
    */
-  createUser(integratedAccountId: unknown, user: unknown, options?: unknown, cancel?: CancelToken | undefined | null): Promise<unknown>
+  createUser(callId: number, integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null): void
 }
 
 /** A sandbox server on its own thread, serving until `stop()`. */

@@ -43,10 +43,84 @@ function fromNative(error) {
   return wrapped
 }
 
-/** The addon answers with JSON text (the user, or the raw JSON), or a Buffer for `stream`. */
-function fromAnswer(answer) {
-  return typeof answer === 'string' ? JSON.parse(answer) : answer
+/**
+ * Settles the promises of a batch of finished calls. `batchJson` is a JSON array of
+ * `[callId, kind, payload]` (see `src/completion.rs`): kind 0 an answer, 1 a core error's
+ * JSON, 2 an abort, 3 the index of a `stream` body in `buffers`, 4 a Rust panic's message.
+ */
+function settle(pending, batchJson, buffers) {
+  for (const [callId, kind, payload] of JSON.parse(batchJson)) {
+    const call = pending.get(callId)
+    if (call === undefined) {
+      continue
+    }
+    pending.delete(callId)
+    if (kind === 0) {
+      call.resolve(payload)
+    } else if (kind === 1) {
+      call.reject(trutoError(payload))
+    } else if (kind === 2) {
+      call.reject(new Error('aborted'))
+    } else if (kind === 3) {
+      call.resolve(buffers[payload])
+    } else {
+      call.reject(new Error(payload))
+    }
+  }
 }
+
+function trutoError(detail) {
+  const error = new TrutoError(detail)
+  Error.captureStackTrace?.(error, settle)
+  return error
+}
+
+/**
+ * True when `JSON.stringify(value)` reads exactly what the addon would read walking it:
+ * plain objects and arrays (no holes) of strings, finite numbers, booleans and null,
+ * no deeper than `depth`. Anything else (a Date, a BigInt, undefined, a class instance,
+ * a cycle) takes the walk, which reports it the core's way.
+ */
+function isPlainJson(value, depth) {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(value)
+    case 'object': {
+      if (value === null) {
+        return true
+      }
+      if (depth === 0) {
+        return false
+      }
+      if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index += 1) {
+          if (!(index in value) || !isPlainJson(value[index], depth - 1)) {
+            return false
+          }
+        }
+        return true
+      }
+      const prototype = Object.getPrototypeOf(value)
+      if (prototype !== Object.prototype && prototype !== null) {
+        return false
+      }
+      for (const key in value) {
+        if (!Object.hasOwn(value, key) || !isPlainJson(value[key], depth - 1)) {
+          return false
+        }
+      }
+      return Object.getOwnPropertySymbols(value).length === 0
+    }
+    default:
+      return false
+  }
+}
+
+/** Nesting beyond this takes the walk (serde_json reads at most 128 levels anyway). */
+const PLAIN_JSON_DEPTH = 64
 
 /**
  * NaN and ±Infinity have no JSON form: on their way into Rust they would turn into
@@ -69,6 +143,9 @@ function nonFiniteOption(options) {
 
 class Client {
   #native
+  /** The calls in flight: call id → the resolve and reject of its promise. */
+  #pending = new Map()
+  #nextCallId = 0
 
   /**
    * @param {import('./index').ClientOptions} [options]
@@ -79,7 +156,10 @@ class Client {
       throw refused
     }
     try {
-      this.#native = new native.Client(options)
+      // The delivery closes over the map only, not `this`: an unreachable client can
+      // still be collected while its last calls finish.
+      const pending = this.#pending
+      this.#native = new native.Client(options, (batchJson, buffers) => settle(pending, batchJson, buffers))
     } catch (error) {
       throw fromNative(error)
     }
@@ -104,7 +184,15 @@ class Client {
    * Creates a user in the integrated account's tool.
    * @returns {Promise<any>}
    */
-  async createUser(integratedAccountId, user, options) {
+  createUser(integratedAccountId, user, options) {
+    // The common call, without options, goes straight to the addon: no async frame.
+    if (options === undefined || options === null) {
+      return this.#start(integratedAccountId, user, options, undefined)
+    }
+    return this.#createUserWithOptions(integratedAccountId, user, options)
+  }
+
+  async #createUserWithOptions(integratedAccountId, user, options) {
     let signal
     let rest = options
     if (options !== null && typeof options === 'object' && 'signal' in options) {
@@ -115,11 +203,7 @@ class Client {
       throw refused
     }
     if (signal === undefined || signal === null) {
-      try {
-        return fromAnswer(await this.#native.createUser(integratedAccountId, user, rest))
-      } catch (error) {
-        throw fromNative(error)
-      }
+      return this.#start(integratedAccountId, user, rest, undefined)
     }
     if (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
       throw new TrutoError({
@@ -134,15 +218,32 @@ class Client {
     const cancel = () => token.cancel()
     signal.addEventListener('abort', cancel, { once: true })
     try {
-      return fromAnswer(await this.#native.createUser(integratedAccountId, user, rest, token))
+      return await this.#start(integratedAccountId, user, rest, token)
     } catch (error) {
       if (signal.aborted) {
         throw signal.reason
       }
-      throw fromNative(error)
+      throw error
     } finally {
       signal.removeEventListener('abort', cancel)
     }
+  }
+
+  /** Starts the call in the addon; the promise settles when its batch is delivered. */
+  #start(integratedAccountId, user, options, token) {
+    const callId = this.#nextCallId
+    this.#nextCallId = (callId + 1) % 0x1_0000_0000
+    return new Promise((resolve, reject) => {
+      try {
+        // Inside the try: a throwing getter or proxy in `user` rejects, as the walk would.
+        const userJson = isPlainJson(user, PLAIN_JSON_DEPTH) ? JSON.stringify(user) : undefined
+        this.#native.createUser(callId, integratedAccountId, user, userJson, options, token)
+      } catch (error) {
+        reject(fromNative(error))
+        return
+      }
+      this.#pending.set(callId, { resolve, reject })
+    })
   }
 
   toJSON() {

@@ -1,24 +1,36 @@
 //! `Client`: the core client, one connection pool per instance.
 
-use napi::bindgen_prelude::{Buffer, Either, Env, PromiseRaw, Unknown};
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{Env, Unknown};
 use napi_derive::napi;
-use truto_ticketing::NewUser;
 
 use crate::cancel::CancelToken;
+use crate::completion::{Completions, DeliverFunction, Ended};
 use crate::convert;
 
 /// A Truto API client (wrapped by `Client` in `index.js`).
 #[napi]
 pub struct Client {
     inner: truto_ticketing::Client,
+    completions: Arc<Completions>,
 }
 
 #[napi]
 impl Client {
     /// `options`: `{ token, baseUrl, timeoutMs, connectTimeoutMs, maxRetries }`, all optional.
+    /// `deliver(batchJson, buffers)` receives finished calls (see `completion.rs`).
     /// Throws a core error (as `TRUTO_ERROR_JSON:{...}`) when the configuration is refused.
-    #[napi(constructor, catch_unwind, ts_args_type = "options?: object")]
-    pub fn new(env: Env, options: Unknown<'_>) -> napi::Result<Client> {
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "options: object | undefined | null, deliver: (batchJson: string, buffers: Buffer[]) => void"
+    )]
+    pub fn new(
+        env: Env,
+        options: Unknown<'_>,
+        deliver: DeliverFunction<'_>,
+    ) -> napi::Result<Client> {
         let builder = convert::json_argument(&env, options, "options")
             .and_then(convert::client_builder)
             .map_err(|error| convert::to_js_error(&error))?;
@@ -28,7 +40,8 @@ impl Client {
             .user_agent_suffix(user_agent)
             .build()
             .map_err(|error| convert::to_js_error(&error))?;
-        Ok(Client { inner })
+        let completions = Completions::new(&deliver)?;
+        Ok(Client { inner, completions })
     }
 
     /// The base URL requests go to.
@@ -49,28 +62,34 @@ impl Client {
         self.inner.max_retries()
     }
 
-    /// Creates a user. Resolves to the user (or the raw/normalized JSON value) as JSON
-    /// text, or a `Buffer` for `stream`; rejects with a core error as `TRUTO_ERROR_JSON:{...}`,
-    /// or `TRUTO_ABORTED` once `cancel` is cancelled.
+    /// Starts creating a user; its outcome reaches `deliver` under `callId`. `userJson`,
+    /// when a string, is `JSON.stringify(user)`, read instead of walking `user` (which
+    /// `index.js` only does for plain JSON data). Throws a core error (as
+    /// `TRUTO_ERROR_JSON:{...}`) for bad input, before anything is started.
     #[napi(
         catch_unwind,
-        ts_args_type = "integratedAccountId: unknown, user: unknown, options?: unknown, cancel?: CancelToken | undefined | null",
-        ts_return_type = "Promise<unknown>"
+        ts_args_type = "callId: number, integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null"
     )]
-    pub fn create_user<'env>(
+    // The JavaScript signature's six arguments, plus `self` and the environment.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_user(
         &self,
-        env: &'env Env,
-        integrated_account_id: Unknown<'env>,
-        user: Unknown<'env>,
-        options: Unknown<'env>,
+        env: &Env,
+        call_id: u32,
+        integrated_account_id: Unknown<'_>,
+        user: Unknown<'_>,
+        user_json: Option<String>,
+        options: Unknown<'_>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<PromiseRaw<'env, Either<String, Buffer>>> {
+    ) -> napi::Result<()> {
         let converted = (|| {
             let account =
                 convert::json_argument(env, integrated_account_id, "integrated_account_id")
                     .and_then(convert::account_id)?;
-            let user = convert::json_argument(env, user, "user")?.unwrap_or_default();
-            let user = NewUser::from_json(user)?;
+            let user = match user_json {
+                Some(text) => convert::user_from_json_text(env, &text, user)?,
+                None => convert::user_from_js(env, user)?,
+            };
             let options = convert::json_argument(env, options, "options")?;
             let (options, format) = convert::call_options(options)?;
             Ok((account, user, options, format))
@@ -79,19 +98,30 @@ impl Client {
             converted.map_err(|error: truto_ticketing::Error| convert::to_js_error(&error))?;
         let client = self.inner.clone();
         let cancelled = cancel.map(CancelToken::token);
-        let call = async move {
+        self.completions.spawn(env, call_id, async move {
             let request = client.create_user_with(&account, &user, &options, format);
-            let response = match cancelled {
-                None => request.await,
+            match cancelled {
+                None => Ok(request.await?),
                 Some(token) => tokio::select! {
-                    response = request => response,
-                    () = token.cancelled() => return Err(convert::aborted()),
+                    response = request => Ok(response?),
+                    () = token.cancelled() => Err(Ended::Aborted),
                 },
-            };
-            response
-                .map_err(|error| convert::to_js_error(&error))
-                .and_then(convert::answer)
-        };
-        env.spawn_future_with_callback(call, convert::answer_to_js)
+            }
+        });
+        Ok(())
+    }
+}
+
+/// Test-only: a call whose future panics on the runtime, delivered like any other call.
+/// Built only with the `test-hooks` feature.
+#[cfg(feature = "test-hooks")]
+#[napi]
+impl Client {
+    #[napi(skip_typescript)]
+    pub fn panic_in_call_for_testing(&self, env: &Env, call_id: u32) {
+        use futures_util::FutureExt;
+        let call = std::future::ready(())
+            .map(|()| -> Result<_, Ended> { panic!("a deliberate panic for testing") });
+        self.completions.spawn(env, call_id, call);
     }
 }

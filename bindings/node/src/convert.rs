@@ -6,21 +6,18 @@
 
 use std::time::Duration;
 
-use napi::bindgen_prelude::{Buffer, Either, Env, Status, Unknown, ValueType};
+use napi::bindgen_prelude::{Env, Status, Unknown, ValueType};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use truto_ticketing::{
-    ClientBuilder, CollectionRef, CreateUserOptions, CreateUserResponse, Error, ResponseFormat,
+    ClientBuilder, CollectionRef, CreateUserOptions, Error, NewUser, ResponseFormat,
 };
 
 /// Starts the message of a rejection that carries a core error as JSON (`Error::to_json`).
 /// `index.js` recognises it and throws a `TrutoError` instead. napi async functions
 /// can only reject with a status code and a message, hence the message.
 const ERROR_PREFIX: &str = "TRUTO_ERROR_JSON:";
-/// The message of a rejection caused by a `CancelToken`; `index.js` replaces it with the
-/// `AbortSignal`'s reason.
-const ABORTED: &str = "TRUTO_ABORTED";
 
 /// The client options as JavaScript spells them.
 #[derive(Default, Deserialize)]
@@ -63,11 +60,6 @@ pub(crate) fn to_js_error(error: &Error) -> napi::Error {
     )
 }
 
-/// The rejection of a call cancelled through its `CancelToken`.
-pub(crate) fn aborted() -> napi::Error {
-    napi::Error::new(Status::Cancelled, ABORTED)
-}
-
 /// Reads a JavaScript argument as JSON; `undefined` and `null` are `None`.
 pub(crate) fn json_argument(
     env: &Env,
@@ -83,6 +75,24 @@ pub(crate) fn json_argument(
     env.from_js_value::<Value, _>(value)
         .map(Some)
         .map_err(|error| Error::invalid_input(argument, error.reason))
+}
+
+/// The user from `JSON.stringify(user)`, which `index.js` sends for plain JSON data: one
+/// string crossing N-API instead of a call per property. Whatever that text does not
+/// make a user from (bad input, and the rare text serde_json refuses: a lone surrogate,
+/// nesting deeper than 128) is read again the slow way from `user`, so that errors are
+/// exactly those of the walk.
+pub(crate) fn user_from_json_text(
+    env: &Env,
+    text: &str,
+    user: Unknown<'_>,
+) -> Result<NewUser, Error> {
+    NewUser::from_json_str(text).or_else(|_| user_from_js(env, user))
+}
+
+/// The user read by walking the JavaScript value.
+pub(crate) fn user_from_js(env: &Env, user: Unknown<'_>) -> Result<NewUser, Error> {
+    NewUser::from_json(json_argument(env, user, "user")?.unwrap_or_default())
 }
 
 /// The integrated account id: a string, or the core's own "must not be empty" when absent.
@@ -137,39 +147,6 @@ pub(crate) fn call_options(
     options.timeout = given.timeout_ms.map(Duration::from_millis);
     options.max_retries = given.max_retries;
     Ok((options, format))
-}
-
-/// A successful answer on its way to JavaScript, prepared on the tokio thread.
-pub(crate) enum Answer {
-    /// The user or JSON value as JSON text, which `index.js` hands to `JSON.parse`.
-    Json(String),
-    /// The streamed body.
-    Bytes(Vec<u8>),
-}
-
-/// Serializes the answer off the JavaScript thread. Building the objects property by
-/// property through N-API took half of the JavaScript thread's time per call; V8's
-/// `JSON.parse` builds the same objects several times faster.
-pub(crate) fn answer(response: CreateUserResponse) -> napi::Result<Answer> {
-    // Only maps with non-string keys fail to serialize, and neither a user nor a JSON
-    // value has any: this error is for completeness, not expected.
-    let text = match response {
-        CreateUserResponse::User(user) => serde_json::to_string(&user),
-        CreateUserResponse::Json(value) => serde_json::to_string(&value),
-        CreateUserResponse::Bytes(bytes) => return Ok(Answer::Bytes(Vec::from(bytes))),
-    };
-    text.map(Answer::Json).map_err(|error| {
-        napi::Error::from_reason(format!("could not serialize the answer: {error}"))
-    })
-}
-
-/// The answer as JavaScript receives it from the addon: JSON text (parsed by
-/// `index.js`), or a `Buffer` for `stream`.
-pub(crate) fn answer_to_js(_env: &Env, answer: Answer) -> napi::Result<Either<String, Buffer>> {
-    Ok(match answer {
-        Answer::Json(text) => Either::A(text),
-        Answer::Bytes(bytes) => Either::B(Buffer::from(bytes)),
-    })
 }
 
 /// Deserializes an options object; a wrong type names its path in the core's

@@ -8,6 +8,7 @@
 
 mod cancel;
 mod client;
+mod completion;
 mod convert;
 mod sandbox;
 
@@ -20,23 +21,24 @@ pub use sandbox::{Sandbox, SandboxOptions};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `TRUTO_LOG=debug` prints the core's per-attempt events, as in every language.
+/// `TRUTO_LOG=debug` prints the core's per-attempt events, as in every language; calls
+/// run on the core's binding runtime (one worker thread, see `truto_ticketing::runtime`)
+/// instead of napi-rs's default of one worker per core.
 #[napi_derive::module_init]
 fn init() {
     truto_ticketing::logging::init_from_env();
+    // A runtime that cannot start leaves napi-rs to build its default one on first use.
+    if let Ok(runtime) = truto_ticketing::runtime::builder("truto-ticketing").build() {
+        napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
+    }
 }
 
-/// Test-only exports proving that a Rust panic rejects a promise (or throws) instead of
-/// ending the Node process. Built only with the `test-hooks` feature.
+/// Test-only export proving that a Rust panic on the JavaScript thread throws instead of
+/// ending the Node process (`Client::panic_in_call_for_testing` covers a panic inside a
+/// call). Built only with the `test-hooks` feature.
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks {
     use napi_derive::napi;
-
-    /// Panics inside the async runtime: the promise must reject.
-    #[napi(skip_typescript)]
-    pub async fn panic_for_testing() -> napi::Result<()> {
-        panic!("a deliberate panic for testing");
-    }
 
     /// Panics on the JavaScript thread: the call must throw.
     #[napi(skip_typescript, catch_unwind)]

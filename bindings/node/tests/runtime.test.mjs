@@ -222,10 +222,22 @@ test('terminating a worker in the middle of a call leaves the process healthy', 
 })
 
 const native = require('../binding.js')
-const hooks = typeof native.panicForTesting === 'function'
+const hooks = typeof native.panicSyncForTesting === 'function'
 
 test('a Rust panic in a call rejects the promise instead of ending the process', { skip: !hooks && 'built without the test-hooks feature' }, async () => {
-  await assert.rejects(native.panicForTesting(), /deliberate panic/)
+  // The native client, under the public one: its calls end in a delivered batch.
+  const delivered = []
+  const nativeClient = new native.Client({ token: sandbox.token, baseUrl: sandbox.url }, (batchJson) => {
+    delivered.push(...JSON.parse(batchJson))
+  })
+  nativeClient.panicInCallForTesting(7)
+  while (delivered.length === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  assert.equal(delivered.length, 1)
+  const [callId, kind, message] = delivered[0]
+  assert.deepEqual([callId, kind], [7, 4], 'delivered as a panic')
+  assert.match(message, /deliberate panic/)
   assert.throws(() => native.panicSyncForTesting(), /deliberate panic/)
   assert.equal((await client.createUser(account, ada())).name, 'Ada Lovelace')
 })

@@ -31,9 +31,7 @@ pub fn runtime() -> &'static Runtime {
         {
             return &owned.runtime;
         }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_name("truto-ticketing")
+        let runtime = truto_ticketing::runtime::builder("truto-ticketing")
             .build()
             .expect("start the tokio runtime");
         let fresh = Box::into_raw(Box::new(Owned { pid, runtime }));

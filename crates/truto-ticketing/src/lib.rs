@@ -41,6 +41,7 @@ pub mod logging;
 mod models;
 pub mod query;
 pub mod retry;
+pub mod runtime;
 mod secret;
 mod stream;
 mod tls;

@@ -101,6 +101,23 @@ impl NewUser {
         })
     }
 
+    /// Reads a user from JSON text, with the same result as [`NewUser::from_json`] on the
+    /// parsed value: the language bindings hand over `JSON.stringify(user)` or
+    /// `json.dumps(user)`, and reading the struct straight from the text skips building
+    /// a `Value` tree first. Anything that path refuses (including what it would read
+    /// differently, such as duplicate keys, where a `Value` keeps the last) goes
+    /// through the `Value` for the field-naming error.
+    pub fn from_json_str(text: &str) -> Result<NewUser> {
+        if text.trim_start().starts_with('{')
+            && let Ok(user) = serde_json::from_str::<NewUser>(text)
+        {
+            return Ok(user);
+        }
+        let value = serde_json::from_str(text)
+            .map_err(|error| Error::invalid_input("user", format!("is not JSON: {error}")))?;
+        NewUser::from_json(value)
+    }
+
     /// Sets `name`.
     pub fn name(mut self, name: impl Into<String>) -> NewUser {
         self.name = Some(name.into());
@@ -368,6 +385,43 @@ mod tests {
 
     fn field_of(result: Result<()>) -> String {
         result.unwrap_err().field().unwrap().to_owned()
+    }
+
+    #[test]
+    fn json_text_reads_as_the_json_value_does() {
+        let texts = [
+            r#"{"name":"Ada","emails":[{"email":"ada@example.com","type":"work"}]}"#,
+            r#"{"name":"Ada","roles":"owner","remote_data":{"a":[1,2.5,null,{"b":true}]}}"#,
+            r#"{"name":"Ada","name":"Grace"}"#,
+            r#"{"name":5}"#,
+            r#"{"nme":"Ada"}"#,
+            r#"{"emails":[{"email":1}]}"#,
+            r#"["Ada"]"#,
+            r#""Ada""#,
+            "null",
+        ];
+        for text in texts {
+            let from_value = NewUser::from_json(serde_json::from_str(text).unwrap());
+            let from_text = NewUser::from_json_str(text);
+            match (from_value, from_text) {
+                (Ok(expected), Ok(user)) => assert_eq!(
+                    serde_json::to_value(&user).unwrap(),
+                    serde_json::to_value(&expected).unwrap(),
+                    "{text}"
+                ),
+                (Err(expected), Err(error)) => {
+                    assert_eq!(error.field(), expected.field(), "{text}");
+                    assert_eq!(error.to_string(), expected.to_string(), "{text}");
+                }
+                (expected, got) => panic!("{text}: {expected:?} but {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn json_text_that_is_not_json_names_the_user() {
+        let error = NewUser::from_json_str(r#"{"name":"Ada""#).unwrap_err();
+        assert_eq!(error.field(), Some("user"));
     }
 
     #[test]
