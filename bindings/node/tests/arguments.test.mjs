@@ -119,3 +119,35 @@ for (const [name, options, field] of badClients) {
 test('nothing was sent by any refused call', async () => {
   assert.deepEqual(await requests(sandbox), [])
 })
+
+// A plain-data user crosses into Rust as JSON text; anything else is walked property by
+// property. Both must send exactly the same body.
+test('plain and non-plain users with the same data send the same body', async () => {
+  const data = {
+    name: 'Ada Lovelace',
+    emails: [{ email: 'ada@example.com', type: 'primary' }],
+    first_name: 'Ada',
+    roles: [{ name: 'agent' }],
+    team_ids: ['t-1', 't-2'],
+    remote_data: { nested: { list: [1, 2.5, true, null, 'x', { deep: 'é ☃ 𝄞' }] }, empty: {} },
+  }
+  class UserRecord {
+    constructor(fields) {
+      Object.assign(this, fields)
+    }
+  }
+  const deepValue = (levels) => (levels === 0 ? 'bottom' : { next: deepValue(levels - 1) })
+  const nullPrototype = Object.assign(Object.create(null), data)
+  const variants = [
+    ['a plain object (JSON text)', data, data],
+    ['a null-prototype object (JSON text)', nullPrototype, data],
+    ['a class instance (walked)', new UserRecord(data), data],
+    ['remote_data nested deeper than the text path takes (walked)', { ...data, remote_data: deepValue(80) }, { ...data, remote_data: deepValue(80) }],
+  ]
+  for (const [what, user, expected] of variants) {
+    await reset(sandbox)
+    await client.createUser(account, user)
+    const [request] = await requests(sandbox)
+    assert.deepEqual(request.body, JSON.parse(JSON.stringify(expected)), what)
+  }
+})
