@@ -46,7 +46,8 @@ function fromNative(error) {
 /**
  * Settles the promises of a batch of finished calls. `batchJson` is a JSON array of
  * `[callId, kind, payload]` (see `src/completion.rs`): kind 0 an answer, 1 a core error's
- * JSON, 2 an abort, 3 the index of a `stream` body in `buffers`, 4 a Rust panic's message.
+ * JSON, 2 an abort, 3 the index of a `stream` body in `buffers`, 4 the message of a
+ * failure inside the addon (a Rust panic).
  */
 function settle(pending, batchJson, buffers) {
   for (const [callId, kind, payload] of JSON.parse(batchJson)) {

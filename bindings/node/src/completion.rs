@@ -43,8 +43,9 @@ enum Outcome {
     Error(String),
     /// Cancelled through its `CancelToken`.
     Aborted,
-    /// The call panicked: the message, for a plain `Error`.
-    Panicked(String),
+    /// The call failed inside the binding (a panic, or an answer that could not be
+    /// written as JSON): the message, for a plain `Error`.
+    Internal(String),
 }
 
 /// The finished calls of one client, and the wake-up of its event loop.
@@ -97,7 +98,7 @@ impl Completions {
                 Ok(Ok(response)) => answer(response),
                 Ok(Err(Ended::Failed(error))) => Outcome::Error(error.to_json().to_string()),
                 Ok(Err(Ended::Aborted)) => Outcome::Aborted,
-                Err(panic) => Outcome::Panicked(panic_message(&*panic)),
+                Err(panic) => Outcome::Internal(panic_message(&*panic)),
             };
             completions.push(call_id, outcome);
         });
@@ -176,19 +177,20 @@ fn answer(response: CreateUserResponse) -> Outcome {
     // Only maps with non-string keys fail to serialize, and neither a user nor a JSON
     // value has any: this is for completeness, not expected.
     text.map_or_else(
-        |error| Outcome::Panicked(format!("could not serialize the answer: {error}")),
+        |error| Outcome::Internal(format!("could not serialize the answer: {error}")),
         Outcome::Json,
     )
 }
 
 /// The batch as `index.js` reads it: a JSON array of `[callId, kind, payload]`, where
 /// kind 0 is an answer (the JSON value), 1 a core error (its JSON), 2 an abort (no
-/// payload), 3 a `stream` body (the index of its `Buffer`), 4 a panic (the message).
+/// payload), 3 a `stream` body (the index of its `Buffer`), 4 an internal failure (the
+/// message).
 fn encode_batch(finished: Vec<(u32, Outcome)>) -> DeliveryArgs {
     let capacity = finished
         .iter()
         .map(|(_, outcome)| match outcome {
-            Outcome::Json(text) | Outcome::Error(text) | Outcome::Panicked(text) => text.len(),
+            Outcome::Json(text) | Outcome::Error(text) | Outcome::Internal(text) => text.len(),
             Outcome::Bytes(_) | Outcome::Aborted => 0,
         })
         .sum::<usize>()
@@ -210,7 +212,7 @@ fn encode_batch(finished: Vec<(u32, Outcome)>) -> DeliveryArgs {
                 buffers.push(Buffer::from(bytes));
                 write!(text, "[{call_id},3,{}]", buffers.len() - 1)
             }
-            Outcome::Panicked(message) => {
+            Outcome::Internal(message) => {
                 write!(text, "[{call_id},4,{}]", serde_json::Value::String(message))
             }
         };
