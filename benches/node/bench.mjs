@@ -100,9 +100,13 @@ async function main() {
     const concurrency = Number(values.concurrency)
     await drive(call, concurrency, warmup)
     const started = process.hrtime.bigint()
+    const cpuStarted = process.cpuUsage()
     await drive(call, concurrency, calls)
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    return { client: values.client, calls, concurrency, seconds, rps: calls / seconds }
+    // Every thread of the process (the addon's I/O thread, V8's helpers), calls only.
+    const cpu = process.cpuUsage(cpuStarted)
+    const measuredCpuSeconds = (cpu.user + cpu.system) / 1e6
+    return { client: values.client, calls, concurrency, seconds, rps: calls / seconds, measured_cpu_seconds: measuredCpuSeconds }
   }
   if (mode === 'latency') {
     await drive(call, 1, warmup)
