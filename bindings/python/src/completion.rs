@@ -6,11 +6,14 @@
 //! call, tokio threads stalled while the loop held the GIL, and a process that could
 //! abort at exit when a tokio thread was still inside Python as the interpreter
 //! finalized. Here a tokio thread only pushes the finished call onto a queue and, when
-//! the queue was empty, writes one byte to a socket the loop watches (`add_reader`).
-//! The loop then converts and delivers every queued result at once, on its own thread.
+//! the queue was empty, writes one byte to a socket the loop watches (`add_reader`);
+//! with other calls in flight, one turn of the runtime later, so that the answers
+//! already arrived join the batch ([`Shared::wake_for_batch`]). The loop then converts
+//! and delivers every queued result at once, on its own thread.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures_util::FutureExt;
@@ -33,6 +36,8 @@ pub struct CompletionQueue {
 struct Shared {
     finished: Mutex<Vec<(Py<PyAny>, Deliver)>>,
     wake: Wake,
+    /// Calls whose task has not ended yet (see [`Running`]).
+    in_flight: AtomicUsize,
 }
 
 /// How a tokio thread tells the loop that results are waiting.
@@ -49,16 +54,30 @@ enum Wake {
 }
 
 impl Shared {
-    fn push(self: &Arc<Self>, future: Py<PyAny>, deliver: Deliver) {
-        let was_empty = {
-            let mut finished = self.finished.lock().unwrap_or_else(PoisonError::into_inner);
-            finished.push((future, deliver));
-            finished.len() == 1
-        };
-        // A non-empty queue already has a wake-up on its way.
-        if was_empty {
+    /// Queues a finished call; true when the queue was empty, so a wake-up is due.
+    fn push(&self, future: Py<PyAny>, deliver: Deliver) -> bool {
+        let mut finished = self.finished.lock().unwrap_or_else(PoisonError::into_inner);
+        finished.push((future, deliver));
+        finished.len() == 1
+    }
+
+    /// Wakes the loop for the batch this call starts. Alone in flight, at once. With
+    /// other calls in flight, from a task that yields first: tokio runs a yielded task
+    /// after it has polled for I/O and run what that made ready, so the calls whose
+    /// answers have arrived meanwhile join the batch and the loop wakes once for all
+    /// (about 8 % more calls per second at 64 in flight: `docs/benchmarks.md`, change 15).
+    /// Alone, there is nothing to wait for, and the extra turn would only add latency.
+    fn wake_for_batch(self: Arc<Self>) {
+        if self.in_flight.load(Ordering::Relaxed) <= 1 {
             self.wake();
+            return;
         }
+        // A task of its own: cancelling the call (`PendingCall.cancel`) aborts its task,
+        // and must not lose the wake-up of the calls queued behind it.
+        tokio::spawn(async move {
+            tokio::task::yield_now().await;
+            self.wake();
+        });
     }
 
     fn wake(self: &Arc<Self>) {
@@ -94,6 +113,7 @@ impl CompletionQueue {
             shared: Arc::new(Shared {
                 finished: Mutex::new(Vec::new()),
                 wake,
+                in_flight: AtomicUsize::new(0),
             }),
         })
     }
@@ -196,7 +216,9 @@ where
     F: Future<Output = Deliver> + Send + 'static,
 {
     let shared = Arc::clone(&queue.shared);
+    let running = Running::start(&shared);
     let task = runtime().spawn(async move {
+        let _running = running;
         let deliver = match AssertUnwindSafe(work).catch_unwind().await {
             Ok(deliver) => deliver,
             Err(payload) => {
@@ -209,7 +231,27 @@ where
                 Box::new(move |_py: Python<'_>| Err(PanicException::new_err(message))) as Deliver
             }
         };
-        shared.push(future, deliver);
+        // A non-empty queue already has a wake-up on its way.
+        if shared.push(future, deliver) {
+            shared.wake_for_batch();
+        }
     });
     PendingCall(task.abort_handle())
+}
+
+/// Counts a call in [`Shared::in_flight`] from its start until its task ends, finished or
+/// aborted.
+struct Running(Arc<Shared>);
+
+impl Running {
+    fn start(shared: &Arc<Shared>) -> Running {
+        shared.in_flight.fetch_add(1, Ordering::Relaxed);
+        Running(Arc::clone(shared))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
 }
