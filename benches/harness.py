@@ -294,21 +294,25 @@ THROUGHPUT_ROWS = [
 ]
 
 
+def ours_and_peer(key: str, other: str) -> Tuple[str, str]:
+    """A row's two keys as (the SDK's, the peer's): the core's row names raw reqwest as its
+    `other`, every peer's row names the SDK client it is compared with."""
+    return (key, other) if key == "rust_core_rps" else (other, key)
+
+
 def ratio_text(results: Dict[str, Any], key: str, other: Optional[str]) -> str:
+    """Throughput, ours over the peer's."""
     if other is None:
         return ""
-    if key == "rust_core_rps":
-        return f"{round_ratio(results, key, other):.2f}x raw reqwest"
-    return f"ours is {round_ratio(results, other, key):.2f}x"
+    ratio = round_ratio(results, *ours_and_peer(key, other))
+    return f"{ratio:.2f}x raw reqwest" if key == "rust_core_rps" else f"ours is {ratio:.2f}x"
 
 
 def cpu_ratio_text(results: Dict[str, Any], key: str, other: Optional[str]) -> str:
-    """Client CPU per call, the peer's over ours (the core's row: raw reqwest's over the core's)."""
+    """Client CPU per call, the peer's over ours."""
     if other is None:
         return ""
-    if key == "rust_core_rps":
-        return f"{round_cpu_ratio(results, key, other):.2f}x"
-    return f"{round_cpu_ratio(results, other, key):.2f}x"
+    return f"{round_cpu_ratio(results, *ours_and_peer(key, other)):.2f}x"
 
 
 def table(results: Dict[str, Any]) -> str:
