@@ -7,7 +7,7 @@
 //! (`docs/benchmarks.md` has what replacing it gained). Here a tokio
 //! thread only pushes the finished call onto a queue and, when the queue was empty,
 //! wakes the loop (with other calls in flight, one turn of the runtime later, so that the
-//! answers already arrived join the batch: [`Completions::wake_for_batch`]); the loop
+//! answers already arrived join the batch: [`runtime::wake_for_batch`]); the loop
 //! then hands every queued answer to `index.js` at once, as one JSON text that
 //! `JSON.parse` turns into the users (V8 builds them far faster than N-API calls can),
 //! which settles the promises it made itself.
@@ -22,7 +22,7 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::{Buffer, Env, FnArgs, Function, Unknown};
 use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use truto_ticketing::{CreateUserResponse, Error};
+use truto_ticketing::{CreateUserResponse, Error, runtime};
 
 /// What `index.js` receives: the batch as JSON text, and the `Buffer`s of `stream` answers
 /// it refers to by index.
@@ -109,22 +109,11 @@ impl Completions {
         });
     }
 
-    /// Wakes the loop for the batch this call starts. Alone in flight, at once. With
-    /// other calls in flight, from a task that yields first: tokio runs a yielded task
-    /// after it has polled for I/O and run what that made ready, so the calls whose
-    /// answers have arrived meanwhile join the batch and the loop wakes once for all
-    /// (about 5 % less client CPU per call at 64 in flight: `docs/benchmarks.md`, change
-    /// 15). Alone, there is nothing to wait for, and the extra turn would only add latency.
+    /// Wakes the loop for the batch this call starts, at once or once the answers
+    /// already arrived have joined it (see [`runtime::wake_for_batch`]).
     fn wake_for_batch(self: Arc<Self>) {
-        if self.queue.in_flight.load(Ordering::Relaxed) <= 1 {
-            self.wake();
-            return;
-        }
-        // A task of its own, so that the wake-up does not depend on the call's task.
-        tokio::spawn(async move {
-            tokio::task::yield_now().await;
-            self.wake();
-        });
+        let in_flight = self.queue.in_flight.load(Ordering::Relaxed);
+        runtime::wake_for_batch(in_flight, move || self.wake());
     }
 
     /// Queues a finished call; true when the queue was empty, so a wake-up is due.

@@ -8,8 +8,8 @@
 //! finalized. Here a tokio thread only pushes the finished call onto a queue and, when
 //! the queue was empty, writes one byte to a socket the loop watches (`add_reader`);
 //! with other calls in flight, one turn of the runtime later, so that the answers
-//! already arrived join the batch ([`Shared::wake_for_batch`]). The loop then converts
-//! and delivers every queued result at once, on its own thread.
+//! already arrived join the batch ([`truto_ticketing::runtime::wake_for_batch`]). The
+//! loop then converts and delivers every queued result at once, on its own thread.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -61,23 +61,13 @@ impl Shared {
         finished.len() == 1
     }
 
-    /// Wakes the loop for the batch this call starts. Alone in flight, at once. With
-    /// other calls in flight, from a task that yields first: tokio runs a yielded task
-    /// after it has polled for I/O and run what that made ready, so the calls whose
-    /// answers have arrived meanwhile join the batch and the loop wakes once for all
-    /// (about 8 % more calls per second at 64 in flight: `docs/benchmarks.md`, change 15).
-    /// Alone, there is nothing to wait for, and the extra turn would only add latency.
+    /// Wakes the loop for the batch this call starts, at once or once the answers
+    /// already arrived have joined it (see [`truto_ticketing::runtime::wake_for_batch`]).
+    /// Cancelling a call (`PendingCall.cancel`) aborts its task; the deferred wake-up is a
+    /// task of its own, so the calls queued behind it still reach the loop.
     fn wake_for_batch(self: Arc<Self>) {
-        if self.in_flight.load(Ordering::Relaxed) <= 1 {
-            self.wake();
-            return;
-        }
-        // A task of its own: cancelling the call (`PendingCall.cancel`) aborts its task,
-        // and must not lose the wake-up of the calls queued behind it.
-        tokio::spawn(async move {
-            tokio::task::yield_now().await;
-            self.wake();
-        });
+        let in_flight = self.in_flight.load(Ordering::Relaxed);
+        truto_ticketing::runtime::wake_for_batch(in_flight, move || self.wake());
     }
 
     fn wake(self: &Arc<Self>) {
