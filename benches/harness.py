@@ -441,7 +441,9 @@ def measure(sandbox: Sandbox, plan: Plan, rounds: int, log: Callable[[str], None
                 # cannot tell is charged its whole life, start-up and warm-up included.
                 client_cpu = report.get("measured_cpu_seconds", report["cpu_seconds"])
                 cpu_per_call.setdefault(key, []).append(client_cpu / report["calls"] * 1e6)
-                sandbox_cpu_per_call.setdefault(key, []).append(sandbox_cpu / report["calls"] * 1e6)
+                # The sandbox served the warm-up calls too, in the same process lifetime.
+                served = report["calls"] + report["warmup_calls"]
+                sandbox_cpu_per_call.setdefault(key, []).append(sandbox_cpu / served * 1e6)
                 log(f"  {key:<32} {figure:>10,.0f} req/s  {cpu_per_call[key][-1]:>6.1f} us CPU/call "
                     f"(sandbox {sandbox_cpu_per_call[key][-1]:.1f})")
         for latency_pass in range(LATENCY_PASSES_PER_ROUND):
@@ -464,7 +466,7 @@ def measure(sandbox: Sandbox, plan: Plan, rounds: int, log: Callable[[str], None
     results["latency_rounds"] = latency_rounds
     results["client_cpu_us_per_call"] = {key: statistics.median(values) for key, values in cpu_per_call.items()}
     results["client_cpu_rounds"] = cpu_per_call
-    # The server's CPU per call (warm-up included): what the client leaves of the 2 cores.
+    # The server's CPU per call served (warm-up calls counted): what the client leaves of the 2 cores.
     results["sandbox_cpu_us_per_call"] = {
         key: statistics.median(values) for key, values in sandbox_cpu_per_call.items()
     }

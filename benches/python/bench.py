@@ -201,13 +201,14 @@ async def drive(call: AsyncCall, concurrency: int, calls: int) -> None:
 
 
 async def throughput(args: argparse.Namespace, target: Target) -> Dict[str, Any]:
+    warmup = min(args.warmup, args.calls)
     async with ASYNC_CLIENTS[args.client](target) as call:
-        await drive(call, args.concurrency, min(args.warmup, args.calls))
+        await drive(call, args.concurrency, warmup)
         started, cpu_started = time.perf_counter(), time.process_time()
         await drive(call, args.concurrency, args.calls)
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    return {"client": args.client, "calls": args.calls, "seconds": seconds, "rps": args.calls / seconds,
-            "measured_cpu_seconds": cpu_seconds}
+    return {"client": args.client, "calls": args.calls, "warmup_calls": warmup, "seconds": seconds,
+            "rps": args.calls / seconds, "measured_cpu_seconds": cpu_seconds}
 
 
 # -- threads: the sync Client against requests ------------------------------------------
@@ -276,10 +277,11 @@ def run_threads(for_thread: Callable[[], Callable[[], Any]], threads: int, calls
 
 def threads(args: argparse.Namespace, target: Target) -> Dict[str, Any]:
     for_thread = sync_caller(args.client, target)
-    run_threads(for_thread, args.threads, min(args.warmup, args.calls))
+    warmup = min(args.warmup, args.calls)
+    run_threads(for_thread, args.threads, warmup)
     seconds, cpu_seconds = run_threads(for_thread, args.threads, args.calls)
-    return {"client": args.client, "calls": args.calls, "threads": args.threads, "seconds": seconds,
-            "rps": args.calls / seconds, "measured_cpu_seconds": cpu_seconds}
+    return {"client": args.client, "calls": args.calls, "warmup_calls": warmup, "threads": args.threads,
+            "seconds": seconds, "rps": args.calls / seconds, "measured_cpu_seconds": cpu_seconds}
 
 
 # -- latency at concurrency 1 ------------------------------------------------------------

@@ -78,6 +78,7 @@ async fn run(options: Options) -> Result<Value, String> {
             let mut report = json!({
                 "client": options.client,
                 "calls": options.calls,
+                "warmup_calls": warmup,
                 "concurrency": options.concurrency,
                 "seconds": seconds,
                 "rps": options.calls as f64 / seconds,
