@@ -169,6 +169,11 @@ class Plan:
             ("python_async", self.python_bench("latency", "truto_async", "--calls", calls)),
             ("python_sync", self.python_bench("latency", "truto_sync", "--calls", calls)),
             ("node", self.node("latency", "truto", "--calls", calls)),
+            # The peers, for context: no target is judged on them.
+            ("python_pyreqwest", self.python_bench("latency", "pyreqwest", "--calls", calls)),
+            ("python_aiohttp", self.python_bench("latency", "aiohttp", "--calls", calls)),
+            ("node_undici_request", self.node("latency", "undici", "--calls", calls)),
+            ("node_fetch", self.node("latency", "fetch", "--calls", calls)),
         ]
 
     def rss_command(self) -> List[str]:

@@ -2,12 +2,13 @@
 
     bench.py throughput --client CLIENT --url URL [--concurrency 64] [--calls 5000]
     bench.py threads    --client truto|requests --url URL [--threads 16] [--calls 3000]
-    bench.py latency    --client truto_async|truto_sync --url URL [--calls 2000]
+    bench.py latency    --client truto_async|truto_sync|aiohttp|pyreqwest|... --url URL [--calls 2000]
     bench.py rss        --url URL [--concurrency 256] [--calls 100000]
 
 Throughput clients: ``truto`` (``AsyncClient``), ``aiohttp`` (one reused
 ``ClientSession``), ``aiohttp_per_call`` (a new session per call, as Truto's own Python
-SDK does), ``httpx`` (one ``AsyncClient``) and ``pyreqwest`` (one client).
+SDK does), ``httpx`` (one ``AsyncClient``) and ``pyreqwest`` (one client). Latency takes
+the same async clients (``truto_async`` being the SDK's), and ``truto_sync``.
 
 Every client does the same work: ``create_user`` on the account with the body of
 ``benches/body.json``, an ``Idempotency-Key`` per call (the SDK always sends one, and the
@@ -307,10 +308,11 @@ def latency(args: argparse.Namespace, target: Target) -> Dict[str, Any]:
             client.create_user(target.account, **target.body)
             if index >= args.warmup:
                 samples.append(time.perf_counter() - started)
-    elif args.client == "truto_async":
+    elif args.client == "truto_async" or args.client in ASYNC_CLIENTS:
+        async_client = TrutoAsync if args.client == "truto_async" else ASYNC_CLIENTS[args.client]
 
         async def measure() -> None:
-            async with TrutoAsync(target) as call:
+            async with async_client(target) as call:
                 for index in range(args.warmup + args.calls):
                     started = time.perf_counter()
                     await call()
