@@ -174,6 +174,9 @@ class Plan:
             ("python_aiohttp", self.python_bench("latency", "aiohttp", "--calls", calls)),
             ("node_undici_request", self.node("latency", "undici", "--calls", calls)),
             ("node_fetch", self.node("latency", "fetch", "--calls", calls)),
+            # Not a peer: the floor of an asyncio client that does its I/O on the loop's own
+            # thread (bench.py's AsyncioFloor), against which to read the SDK's hand-offs.
+            ("python_asyncio_floor", self.python_bench("latency", "asyncio_floor", "--calls", calls)),
         ]
 
     def rss_command(self) -> List[str]:

@@ -8,7 +8,8 @@
 Throughput clients: ``truto`` (``AsyncClient``), ``aiohttp`` (one reused
 ``ClientSession``), ``aiohttp_per_call`` (a new session per call, as Truto's own Python
 SDK does), ``httpx`` (one ``AsyncClient``) and ``pyreqwest`` (one client). Latency takes
-the same async clients (``truto_async`` being the SDK's), and ``truto_sync``.
+the same async clients (``truto_async`` being the SDK's), ``truto_sync``, and
+``asyncio_floor`` (a bare ``asyncio.Protocol``, one call at a time: see ``AsyncioFloor``).
 
 Every client does the same work: ``create_user`` on the account with the body of
 ``benches/body.json``, an ``Idempotency-Key`` per call (the SDK always sends one, and the
@@ -181,12 +182,92 @@ class Pyreqwest:
         await self.client.close()
 
 
+class AsyncioFloor:
+    """What an asyncio client reaches when its I/O runs on the event loop's own thread and
+    nothing else: one keep-alive connection, the request written and the answer read by a
+    bare ``asyncio.Protocol``, ``json`` both ways. Not a client anyone should use (no TLS,
+    no pool, no chunked bodies, no retries, one call at a time): a floor for the latency
+    passes, to tell what the SDK's hand-offs between threads cost from what asyncio does."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    async def __aenter__(self) -> AsyncCall:
+        from urllib.parse import urlencode, urlsplit
+
+        target = self.target
+        url = urlsplit(target.url)
+        if url.scheme != "http" or url.hostname is None:
+            raise SystemExit(f"the floor client speaks plain HTTP only: {target.url}")
+        loop = asyncio.get_running_loop()
+        _, connection = await loop.create_connection(
+            _FloorConnection, url.hostname, url.port or 80
+        )
+        self.connection = connection
+        request_line = f"POST {url.path}?{urlencode(target.params)} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+
+        async def call() -> Any:
+            body = json.dumps(target.body).encode()
+            headers = "".join(f"{name}: {value}\r\n" for name, value in target.headers().items())
+            head = f"{request_line}{headers}Content-Length: {len(body)}\r\n\r\n".encode()
+            status, payload = await connection.exchange(loop, head + body)
+            return created(status, json.loads(payload))
+
+        return call
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.connection.transport.close()
+
+
+class _FloorConnection(asyncio.Protocol):
+    """One HTTP/1.1 exchange at a time; answers must carry a Content-Length."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+        self.answer: "asyncio.Future[Tuple[int, bytes]] | None" = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport: asyncio.Transport = transport  # type: ignore[assignment]
+
+    def exchange(self, loop: asyncio.AbstractEventLoop, request: bytes) -> "asyncio.Future[Tuple[int, bytes]]":
+        if self.answer is not None and not self.answer.done():
+            raise RuntimeError("the floor client makes one call at a time")
+        self.answer = loop.create_future()
+        self.transport.write(request)
+        return self.answer
+
+    def data_received(self, data: bytes) -> None:
+        self.received += data
+        head_end = self.received.find(b"\r\n\r\n")
+        if head_end < 0:
+            return
+        head = bytes(self.received[:head_end]).decode("latin-1").split("\r\n")
+        fields = {name.strip().lower(): value.strip()
+                  for name, _, value in (line.partition(":") for line in head[1:])}
+        assert self.answer is not None
+        if "content-length" not in fields:
+            self.answer.set_exception(RuntimeError("the floor client needs a Content-Length"))
+            self.transport.close()
+            return
+        body_end = head_end + 4 + int(fields["content-length"])
+        if len(self.received) < body_end:
+            return
+        payload = bytes(self.received[head_end + 4:body_end])
+        del self.received[:body_end]
+        self.answer.set_result((int(head[0].split()[1]), payload))
+
+    def connection_lost(self, exc: "Exception | None") -> None:
+        if self.answer is not None and not self.answer.done():
+            self.answer.set_exception(exc or ConnectionError("the sandbox closed the connection"))
+
+
 ASYNC_CLIENTS = {
     "truto": TrutoAsync,
     "aiohttp": AiohttpReused,
     "aiohttp_per_call": AiohttpPerCall,
     "httpx": Httpx,
     "pyreqwest": Pyreqwest,
+    "asyncio_floor": AsyncioFloor,
 }
 
 
