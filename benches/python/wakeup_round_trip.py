@@ -1,11 +1,13 @@
 """What one cross-thread wake-up costs on this machine, with no HTTP and no SDK.
 
-    python benches/python/wakeup_round_trip.py [--trips 3000]
+    python benches/python/wakeup_round_trip.py [--trips 3000] [--same-cpu]
 
 A forked echo process answers each byte sent over a socket pair. Each round trip is two
 wake-ups of a sleeping thread (the echo's, then ours), the same hand-offs a call at
 concurrency 1 makes between the caller, the I/O thread and the sandbox. It is timed
 blocking, then through asyncio (``add_reader`` and a future, as ``AsyncClient`` does).
+``--same-cpu`` pins both processes to one CPU (Linux), so that no wake-up crosses from
+one CPU to another: the difference is what waking a thread on another, idle CPU costs.
 Prints one JSON line with the p50 of each, in microseconds. Linux and macOS (``fork``).
 """
 
@@ -69,7 +71,11 @@ async def asyncio_trips(ours: socket.socket, trips: int) -> List[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trips", type=int, default=3000)
+    parser.add_argument("--same-cpu", action="store_true", help="pin both processes to one CPU")
     args = parser.parse_args()
+    if args.same_cpu:
+        # Before the fork, so that the echo process inherits it.
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     ours, theirs = socket.socketpair()
     if os.fork() == 0:
         ours.close()
@@ -79,7 +85,8 @@ def main() -> None:
     blocking = blocking_trips(ours, args.trips)
     ours.close()
     os.wait()
-    print(json.dumps({"trips": args.trips, "blocking_p50_us": p50_us(blocking),
+    print(json.dumps({"trips": args.trips, "same_cpu": args.same_cpu,
+                      "blocking_p50_us": p50_us(blocking),
                       "asyncio_p50_us": p50_us(through_asyncio)}))
 
 
