@@ -94,9 +94,9 @@ impl NewUser {
                 "must be an object of Truto's field names",
             ));
         }
-        // Tracking the path costs on every field read (three times the read itself, for a
-        // typical user), so only a value that failed to read is read a second time, with
-        // tracking, to name the field at fault.
+        // Tracking the path costs on every field read (a typical user took three times as
+        // long to read with it as without), so only a value that failed to read is read a
+        // second time, with tracking, to name the field at fault.
         if let Ok(user) = NewUser::deserialize(&value) {
             return Ok(user);
         }
