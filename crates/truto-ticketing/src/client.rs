@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
+use rustls::ClientConfig;
 use url::Url;
 
 use crate::error::{Error, Result};
@@ -54,6 +55,12 @@ pub(crate) struct ClientInner {
     pub(crate) max_retries: u32,
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    /// What event-loop-driven calls ([`crate::driven`]) need that reqwest keeps to itself.
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) tls: Arc<rustls::ClientConfig>,
+    /// False when a proxy is configured in the environment: only reqwest speaks to proxies.
+    pub(crate) drivable: bool,
 }
 
 impl Client {
@@ -246,6 +253,10 @@ impl ClientBuilder {
             Some(suffix) => format!("{USER_AGENT} {suffix}"),
             None => USER_AGENT.to_owned(),
         };
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::invalid_input("user_agent", "must be printable ASCII without line breaks")
+        })?;
+        let tls = Arc::new(crate::tls::client_config()?);
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
@@ -255,8 +266,8 @@ impl ClientBuilder {
             // Retries are the core's own (transport.rs). reqwest's layer would otherwise
             // clone every request, headers and all, in case it retried a protocol NACK.
             .retry(reqwest::retry::never().max_retries_per_request(0))
-            .user_agent(user_agent)
-            .tls_backend_preconfigured(crate::tls::client_config()?)
+            .user_agent(user_agent.clone())
+            .tls_backend_preconfigured(ClientConfig::clone(&tls))
             .build()
             .map_err(|error| {
                 Error::invalid_input(
@@ -276,9 +287,24 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 retry_policy: self.retry_policy,
                 max_response_bytes: self.max_response_bytes,
+                user_agent,
+                connect_timeout: self.connect_timeout,
+                tls,
+                drivable: !proxy_configured(),
             }),
         })
     }
+}
+
+/// Whether the environment names a proxy, which reqwest would use.
+fn proxy_configured() -> bool {
+    ["http_proxy", "https_proxy", "all_proxy"]
+        .iter()
+        .any(|name| {
+            [name.to_string(), name.to_uppercase()]
+                .iter()
+                .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+        })
 }
 
 fn bearer(token: &SecretString) -> Result<HeaderValue> {

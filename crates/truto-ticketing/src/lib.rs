@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 mod client;
+pub mod driven;
 mod error;
 #[cfg(feature = "logging")]
 pub mod logging;

@@ -17,10 +17,10 @@ use crate::secret::SecretString;
 /// How much of an unreadable body a `decode` error quotes.
 const EXCERPT_CHARS: usize = 200;
 /// How much of an error body an API error keeps.
-const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// One API call, ready to be attempted as often as the retry policy allows.
-pub(crate) struct Call<'a> {
+pub(crate) struct Call {
     pub(crate) method: Method,
     pub(crate) path: &'static str,
     pub(crate) query: String,
@@ -30,7 +30,7 @@ pub(crate) struct Call<'a> {
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
     /// Secrets besides the token that must not reach an error (e.g. the new user's password).
-    pub(crate) secrets: Vec<&'a SecretString>,
+    pub(crate) secrets: Vec<SecretString>,
 }
 
 /// What a successful attempt gives back.
@@ -53,9 +53,8 @@ enum BodyMode {
 }
 
 impl ClientInner {
-    /// Runs the call and reads its JSON answer into `T`. A body that does not read as `T`
-    /// is a `decode` error carrying the answer's status, request id and attempt count.
-    pub(crate) async fn execute_json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T> {
+    /// Runs the call and reads its JSON answer into `T` (see [`ClientInner::decode_answer`]).
+    pub(crate) async fn execute_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
         let (answer, attempts) = self.execute(call, BodyMode::Buffered).await?;
         let Answer::Buffered {
             body,
@@ -65,7 +64,20 @@ impl ClientInner {
         else {
             unreachable!("a buffered call always answers with a buffered body");
         };
-        decode_json(&body).map_err(|mut error| {
+        self.decode_answer(call, &body, status, request_id, attempts)
+    }
+
+    /// Reads a successful answer's body into `T`; a mismatch is a `decode` error carrying
+    /// the answer's status, request id and attempt count.
+    pub(crate) fn decode_answer<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        body: &[u8],
+        status: u16,
+        request_id: Option<String>,
+        attempts: u32,
+    ) -> Result<T> {
+        decode_json(body).map_err(|mut error| {
             let details = error.details_mut();
             details.status = Some(status);
             details.request_id = request_id;
@@ -76,7 +88,7 @@ impl ClientInner {
     }
 
     /// Runs the call and hands back the successful answer with its body unread.
-    pub(crate) async fn execute_streamed(&self, call: &Call<'_>) -> Result<reqwest::Response> {
+    pub(crate) async fn execute_streamed(&self, call: &Call) -> Result<reqwest::Response> {
         let (answer, _attempts) = self.execute(call, BodyMode::Streamed).await?;
         let Answer::Streamed(response) = answer else {
             unreachable!("a streamed call always answers with a streamed body");
@@ -86,7 +98,7 @@ impl ClientInner {
 
     /// Runs the call: attempts until success, a final failure, or retries run out.
     /// Gives the answer and how many attempts it took.
-    async fn execute(&self, call: &Call<'_>, mode: BodyMode) -> Result<(Answer, u32)> {
+    async fn execute(&self, call: &Call, mode: BodyMode) -> Result<(Answer, u32)> {
         let url = self.endpoint(call);
         let mut attempt = 0;
         loop {
@@ -103,51 +115,57 @@ impl ClientInner {
                     return Ok((answer, attempt));
                 }
                 Ok(Err(error)) => error,
-                Err(_elapsed) => Failure::plain(Error::new(
-                    ErrorKind::Timeout,
-                    ErrorDetails {
-                        message: format!(
-                            "no complete answer within {} ms",
-                            call.timeout.as_millis()
-                        ),
-                        ..ErrorDetails::default()
-                    },
-                )),
+                Err(_elapsed) => Failure::timed_out(call.timeout),
             };
-            let Failure {
-                mut error,
-                server_delay,
-            } = failure;
-            tracing::debug!(
-                method = %call.method, path = call.path, attempt, elapsed_ms,
-                status = error.status(), outcome = error.kind().as_str(), "truto request"
-            );
-            let details = error.details_mut();
-            details.attempts = attempt;
-            details.idempotency_key = call.idempotency_key.clone();
-            if !error.is_retryable() || attempt > call.max_retries {
-                return Err(self.scrubbed(error, call));
-            }
-            let delay = match server_delay {
-                Some(delay) if delay > self.retry_policy.max_retry_after => {
-                    // Sleeping that long inside a call would look like a hang: hand the wait
-                    // to the caller, who knows whether it can afford it.
-                    return Err(self.scrubbed(error, call));
-                }
-                Some(delay) => delay,
-                None => self.retry_policy.backoff(attempt),
-            };
-            tracing::info!(
-                method = %call.method, path = call.path, attempt,
-                reason = error.kind().as_str(), status = error.status(),
-                delay_ms = delay.as_millis() as u64, "retrying truto request"
-            );
+            let delay = self.after_failure(call, attempt, elapsed_ms, failure)?;
             tokio::time::sleep(delay).await;
         }
     }
 
+    /// What follows a failed attempt: the wait before the next one, or the call's final
+    /// error (not retryable, retries used up, or a server-requested wait too long to sleep
+    /// through). Shared by this module's loop and the event-loop-driven calls
+    /// ([`crate::driven`]).
+    pub(crate) fn after_failure(
+        &self,
+        call: &Call,
+        attempt: u32,
+        elapsed_ms: u64,
+        failure: Failure,
+    ) -> Result<Duration> {
+        let Failure {
+            mut error,
+            server_delay,
+        } = failure;
+        tracing::debug!(
+            method = %call.method, path = call.path, attempt, elapsed_ms,
+            status = error.status(), outcome = error.kind().as_str(), "truto request"
+        );
+        let details = error.details_mut();
+        details.attempts = attempt;
+        details.idempotency_key = call.idempotency_key.clone();
+        if !error.is_retryable() || attempt > call.max_retries {
+            return Err(self.scrubbed(error, call));
+        }
+        let delay = match server_delay {
+            Some(delay) if delay > self.retry_policy.max_retry_after => {
+                // Sleeping that long inside a call would look like a hang: hand the wait
+                // to the caller, who knows whether it can afford it.
+                return Err(self.scrubbed(error, call));
+            }
+            Some(delay) => delay,
+            None => self.retry_policy.backoff(attempt),
+        };
+        tracing::info!(
+            method = %call.method, path = call.path, attempt,
+            reason = error.kind().as_str(), status = error.status(),
+            delay_ms = delay.as_millis() as u64, "retrying truto request"
+        );
+        Ok(delay)
+    }
+
     /// `{base_url}{path}?{query}`, from the base URL parsed when the client was built.
-    fn endpoint(&self, call: &Call<'_>) -> Url {
+    pub(crate) fn endpoint(&self, call: &Call) -> Url {
         let mut url = self.parsed_base_url.clone();
         let base_path = url.path().trim_end_matches('/');
         let path = format!("{base_path}{}", call.path);
@@ -156,7 +174,7 @@ impl ClientInner {
         url
     }
 
-    async fn attempt(&self, url: &Url, call: &Call<'_>, mode: BodyMode) -> Result<Answer, Failure> {
+    async fn attempt(&self, url: &Url, call: &Call, mode: BodyMode) -> Result<Answer, Failure> {
         let mut request = self
             .http
             .request(call.method.clone(), url.clone())
@@ -201,15 +219,12 @@ impl ClientInner {
             Err(error) if error.kind() == ErrorKind::Decode => Bytes::new(),
             Err(error) => return Err(Failure::plain(error)),
         };
-        Err(Failure {
-            error: api_error(status, &headers, &body),
-            server_delay: server_requested_delay(status.as_u16(), &headers),
-        })
+        Err(Failure::answered(status, &headers, &body))
     }
 
-    fn scrubbed(&self, mut error: Error, call: &Call<'_>) -> Error {
+    pub(crate) fn scrubbed(&self, mut error: Error, call: &Call) -> Error {
         let details = error.details_mut();
-        for secret in std::iter::once(&self.token).chain(call.secrets.iter().copied()) {
+        for secret in std::iter::once(&self.token).chain(&call.secrets) {
             secret.scrub(&mut details.message);
             if let Some(body) = &mut details.body {
                 secret.scrub(body);
@@ -232,32 +247,43 @@ impl ClientInner {
 }
 
 /// A failed attempt and the wait the server asked for, if any.
-struct Failure {
+pub(crate) struct Failure {
     error: Error,
     server_delay: Option<Duration>,
 }
 
 impl Failure {
-    fn plain(error: Error) -> Failure {
+    pub(crate) fn plain(error: Error) -> Failure {
         Failure {
             error,
             server_delay: None,
         }
+    }
+
+    /// A non-2xx answer.
+    pub(crate) fn answered(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Failure {
+        Failure {
+            error: api_error(status, headers, body),
+            server_delay: server_requested_delay(status.as_u16(), headers),
+        }
+    }
+
+    /// An attempt that had no complete answer within its timeout.
+    pub(crate) fn timed_out(timeout: Duration) -> Failure {
+        Failure::plain(Error::new(
+            ErrorKind::Timeout,
+            ErrorDetails {
+                message: format!("no complete answer within {} ms", timeout.as_millis()),
+                ..ErrorDetails::default()
+            },
+        ))
     }
 }
 
 /// Reads a body up to `limit` bytes; a larger one is a `decode` error, a broken one a
 /// `connection` error.
 async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes> {
-    let too_large = || {
-        Error::new(
-            ErrorKind::Decode,
-            ErrorDetails {
-                message: format!("the response body is larger than {limit} bytes"),
-                ..ErrorDetails::default()
-            },
-        )
-    };
+    let too_large = || body_too_large(limit);
     if response
         .content_length()
         .is_some_and(|length| length > limit as u64)
@@ -276,6 +302,17 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Byte
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// The `decode` error for a body larger than the client reads.
+pub(crate) fn body_too_large(limit: usize) -> Error {
+    Error::new(
+        ErrorKind::Decode,
+        ErrorDetails {
+            message: format!("the response body is larger than {limit} bytes"),
+            ..ErrorDetails::default()
+        },
+    )
 }
 
 fn transport_error(error: &reqwest::Error) -> Error {

@@ -180,6 +180,20 @@ pub struct CreateUser<'a> {
 }
 
 impl<'a> CreateUser<'a> {
+    pub(crate) fn new(
+        client: &'a Client,
+        integrated_account_id: &'a str,
+        user: &'a NewUser,
+        options: CreateUserOptions,
+    ) -> CreateUser<'a> {
+        CreateUser {
+            client,
+            integrated_account_id,
+            user,
+            options,
+        }
+    }
+
     /// Replaces every option at once.
     pub fn options(mut self, options: CreateUserOptions) -> Self {
         self.options = options;
@@ -262,7 +276,7 @@ impl<'a> CreateUser<'a> {
     }
 
     /// Validates everything and encodes the request; nothing is sent if this fails.
-    fn prepare(&self, format: ResponseFormat) -> Result<Call<'a>> {
+    pub(crate) fn prepare(&self, format: ResponseFormat) -> Result<Call> {
         let account = self.integrated_account_id;
         check_text("integrated_account_id", account)?;
         self.user.validate()?;
@@ -320,7 +334,7 @@ impl<'a> CreateUser<'a> {
             headers: header_map(&options.headers)?,
             timeout,
             max_retries: options.max_retries.unwrap_or(self.client.inner.max_retries),
-            secrets: self.user.password.iter().collect(),
+            secrets: self.user.password.iter().cloned().collect(),
         })
     }
 }

@@ -1,7 +1,8 @@
 //! TLS is always verified. An https:// server whose certificate no trusted authority
 //! signed is refused before a request (and its token) is written, and the one relaxing
 //! switch the builder has, `allow_insecure_http`, does not change that: there is no
-//! setting that turns certificate checks off.
+//! setting that turns certificate checks off. Calls driven by the caller's event loop
+//! (`truto_ticketing::driven`) are held to the same checks.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,6 +15,9 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName}
 use tokio_rustls::rustls::{self, RootCertStore};
 use tokio_rustls::{TlsAcceptor, TlsConnector};
 use truto_ticketing::{Client, Email, ErrorKind, NewUser};
+
+#[path = "support/blocking_driver.rs"]
+mod blocking_driver;
 
 const TOKEN: &str = "tok-TLS-SECRET-51c0ffee";
 
@@ -139,6 +143,23 @@ async fn an_untrusted_certificate_is_refused_before_the_token_is_sent() {
         assert!(
             error.message().to_lowercase().contains("certificate"),
             "{what}: not refused for its certificate: {error}"
+        );
+        // And the same when the caller's event loop drives the call.
+        let user = user.clone();
+        let error = tokio::task::spawn_blocking(move || {
+            blocking_driver::create_user_driven(&client, &user)
+        })
+        .await
+        .expect("the driving thread")
+        .expect_err("an untrusted certificate must fail a driven call");
+        assert_eq!(
+            error.kind(),
+            ErrorKind::Connection,
+            "{what}, driven: {error}"
+        );
+        assert!(
+            error.message().to_lowercase().contains("certificate"),
+            "{what}, driven: not refused for its certificate: {error}"
         );
     }
     assert_eq!(

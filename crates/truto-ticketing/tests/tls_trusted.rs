@@ -1,7 +1,8 @@
 //! The TLS configuration works end to end: with a test authority trusted the way the
 //! operating system's store is read (`SSL_CERT_FILE`), a call over https:// completes,
 //! speaking HTTP/1.1 by ALPN, with the token sent only inside TLS. `tests/tls.rs` is
-//! the other half: an untrusted certificate is refused. A file of its own because
+//! the other half: an untrusted certificate is refused. Both hold for calls driven by
+//! the caller's event loop (`truto_ticketing::driven`) too. A file of its own because
 //! `SSL_CERT_FILE` is process-wide. Linux only: that is where the platform verifier reads
 //! the store through `SSL_CERT_FILE` (macOS and Windows ask their own trust settings).
 #![cfg(target_os = "linux")]
@@ -15,7 +16,10 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use truto_ticketing::{Client, Email, NewUser};
+use truto_ticketing::{Client, CreateUserResponse, Email, NewUser};
+
+#[path = "support/blocking_driver.rs"]
+mod blocking_driver;
 
 const TOKEN: &str = "tok-TLS-TRUSTED-7e57";
 
@@ -146,16 +150,45 @@ fn a_call_over_https_to_a_trusted_server_completes() {
             .expect("the call completes over TLS");
         assert_eq!(created.id, "u-1");
 
+        {
+            let seen = seen.lock().unwrap();
+            assert_eq!(seen.alpn.as_deref(), Some(&b"http/1.1"[..]), "ALPN");
+            let request = String::from_utf8_lossy(&seen.request);
+            assert!(
+                request.starts_with(
+                    "POST /unified/ticketing/users?integrated_account_id=sandbox-dixa HTTP/1.1"
+                ),
+                "{request}"
+            );
+            assert!(request.contains(&format!("Bearer {TOKEN}")), "{request}");
+        }
+
+        // The same call driven by an event loop of the caller's: the core's own TLS
+        // session, with the same configuration and certificate checks.
+        let (port, seen) = serve_once().await;
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url(format!("https://localhost:{port}"))
+            .timeout(Duration::from_secs(10))
+            .max_retries(0)
+            .build()
+            .expect("client");
+        let created = tokio::task::spawn_blocking(move || {
+            blocking_driver::create_user_driven(&client, &user)
+        })
+        .await
+        .expect("the driving thread")
+        .expect("the driven call completes over TLS");
+        let CreateUserResponse::User(created) = created else {
+            panic!("a unified call answers with a user");
+        };
+        assert_eq!(created.id, "u-1");
         let seen = seen.lock().unwrap();
-        assert_eq!(seen.alpn.as_deref(), Some(&b"http/1.1"[..]), "ALPN");
-        let request = String::from_utf8_lossy(&seen.request);
+        assert_eq!(seen.alpn.as_deref(), Some(&b"http/1.1"[..]), "ALPN, driven");
         assert!(
-            request.starts_with(
-                "POST /unified/ticketing/users?integrated_account_id=sandbox-dixa HTTP/1.1"
-            ),
-            "{request}"
+            String::from_utf8_lossy(&seen.request).contains(&format!("Bearer {TOKEN}")),
+            "driven"
         );
-        assert!(request.contains(&format!("Bearer {TOKEN}")), "{request}");
     });
     let _ = std::fs::remove_file(roots);
 }
