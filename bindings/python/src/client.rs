@@ -11,7 +11,8 @@ use truto_ticketing::{
 };
 
 use crate::args::{Arg, OptionArgs, UserFields, seconds, user_of};
-use crate::completion::{self, CompletionQueue, Deliver, PendingCall};
+use crate::completion::{self, CompletionQueue, Deliver};
+use crate::driven::{LoopCall, LoopConnection};
 use crate::errors::{IntoPyResult, to_py_err};
 use crate::models::PyUser;
 use crate::runtime::block_on;
@@ -168,7 +169,7 @@ impl Prepared {
     }
 }
 
-fn response_to_py(py: Python<'_>, response: CreateUserResponse) -> PyResult<Py<PyAny>> {
+pub(crate) fn response_to_py(py: Python<'_>, response: CreateUserResponse) -> PyResult<Py<PyAny>> {
     Ok(match response {
         CreateUserResponse::User(user) => Py::new(py, PyUser(*user))?.into_any(),
         CreateUserResponse::Json(value) => pythonize::pythonize(py, &value)?.unbind(),
@@ -345,9 +346,11 @@ impl PyNativeAsyncClient {
     }
 
     /// Starts creating a user; `future` (an `asyncio.Future` of the running loop) gets the
-    /// result through `queue`, that loop's `CompletionQueue`. See the stub for every argument.
+    /// result through `queue`, that loop's `CompletionQueue`. With `drive`, a call that
+    /// can be driven is instead returned as a `LoopCall`, for `truto_ticketing._loop`.
+    /// See the stub for every argument.
     #[pyo3(signature = (
-        queue, future, integrated_account_id, *, user = None,
+        queue, future, drive, integrated_account_id, *, user = None,
         name = Arg::Omitted, emails = None, first_name = None, last_name = None, avatar = None,
         languages = None, nick_name = None, password = None, remote_data = None, roles = None,
         status = None, team_ids = None, user_type = None, username = None, custom_fields = None,
@@ -361,6 +364,7 @@ impl PyNativeAsyncClient {
         py: Python<'py>,
         queue: &CompletionQueue,
         future: Py<PyAny>,
+        drive: bool,
         integrated_account_id: String,
         user: Option<Bound<'py, PyAny>>,
         name: Arg<'py>,
@@ -386,7 +390,7 @@ impl PyNativeAsyncClient {
         idempotency_key: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<u32>,
-    ) -> PyResult<PendingCall> {
+    ) -> PyResult<Py<PyAny>> {
         let fields = user_fields!(
             name,
             emails,
@@ -415,11 +419,39 @@ impl PyNativeAsyncClient {
             response_format,
         };
         let call = Prepared::new(py, &self.0, integrated_account_id, user, fields, options)?;
+        if drive {
+            let driven = call
+                .client
+                .drive_create_user(&call.account, &call.user, &call.options, call.format)
+                .into_py_result(py)?;
+            if let Some(driven) = driven {
+                return Ok(Py::new(py, LoopCall(driven))?.into_any());
+            }
+        }
         // The result is converted to Python objects by the loop, when it delivers it.
-        Ok(completion::spawn(queue, future, async move {
+        let pending = completion::spawn(queue, future, async move {
             let outcome = call.send().await;
             Box::new(move |py: Python<'_>| outcome_to_py(py, outcome)) as Deliver
-        }))
+        });
+        Ok(Py::new(py, pending)?.into_any())
+    }
+
+    /// Where `truto_ticketing._loop` connects, as `(host, port, connect_timeout_seconds)`,
+    /// or `None` when calls cannot be driven (a proxy is configured).
+    fn loop_origin(&self, py: Python<'_>) -> PyResult<Option<(String, u16, f64)>> {
+        let client = self.0.client(py)?;
+        let timeout = client.connect_timeout().as_secs_f64();
+        Ok(client
+            .driven_origin()
+            .map(|origin| (origin.host, origin.port, timeout)))
+    }
+
+    /// The core's side of a TCP connection `truto_ticketing._loop` just opened to
+    /// `loop_origin()` (with TLS, its handshake is in `outgoing()`).
+    fn loop_connection(&self, py: Python<'_>) -> PyResult<LoopConnection> {
+        let client = self.0.client(py)?;
+        let connection = truto_ticketing::driven::Connection::new(&client).into_py_result(py)?;
+        Ok(LoopConnection::new(connection))
     }
 
     /// Drops the connection pool; later calls raise `RuntimeError`.

@@ -8,6 +8,7 @@
 mod args;
 mod client;
 mod completion;
+mod driven;
 mod errors;
 mod models;
 mod runtime;
@@ -58,6 +59,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::PyNativeAsyncClient>()?;
     module.add_class::<completion::CompletionQueue>()?;
     module.add_class::<completion::PendingCall>()?;
+    module.add_class::<driven::LoopCall>()?;
+    module.add_class::<driven::LoopConnection>()?;
     module.add_class::<models::PyNewUser>()?;
     module.add_class::<models::PyUser>()?;
     module.add_class::<models::PyEmail>()?;

@@ -263,10 +263,12 @@ def run_sync(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
     case.check(outcomes, elapsed)
 
 
-async def run_async(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
+async def run_async(sandbox: Sandbox, raw_case: Dict[str, Any], drive_lone_calls: bool = True) -> None:
     case = Case(sandbox, raw_case)
     try:
-        client: Optional[tt.AsyncClient] = tt.AsyncClient(**case.client_arguments())
+        built = tt.AsyncClient(**case.client_arguments())
+        built._drive_lone_calls = drive_lone_calls
+        client: Optional[tt.AsyncClient] = built
         client_error: Optional[tt.TrutoError] = None
     except tt.TrutoError as error:
         client, client_error = None, error

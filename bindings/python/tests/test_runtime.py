@@ -101,7 +101,8 @@ def test_clients_work_after_fork(sandbox: Sandbox) -> None:
     assert len(sandbox.users("sandbox-dixa")) == 5
 
 
-def test_cancelling_a_task_aborts_its_request() -> None:
+@pytest.mark.parametrize("drive_lone_calls", [True, False], ids=["loop", "io_thread"])
+def test_cancelling_a_task_aborts_its_request(drive_lone_calls: bool) -> None:
     """A server that never answers: after cancel(), the client closes the connection."""
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(10)
@@ -109,6 +110,7 @@ def test_cancelling_a_task_aborts_its_request() -> None:
 
     async def main() -> None:
         async with tt.AsyncClient(token="tok-cancel-0001", base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            client._drive_lone_calls = drive_lone_calls
             task = asyncio.create_task(client.create_user("sandbox-dixa", **ADA))
             loop = asyncio.get_running_loop()
             connection, _ = await loop.run_in_executor(None, listener.accept)
@@ -144,11 +146,13 @@ def drain(connection: socket.socket) -> Optional[bytes]:
     return received
 
 
-def test_wait_for_timeout_cancels_against_the_sandbox(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("drive_lone_calls", [True, False], ids=["loop", "io_thread"])
+def test_wait_for_timeout_cancels_against_the_sandbox(sandbox: Sandbox, drive_lone_calls: bool) -> None:
     sandbox.push_faults("sandbox-dixa", [{"delay_ms": 1000}])
 
     async def main() -> None:
         async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url) as client:
+            client._drive_lone_calls = drive_lone_calls
             started = time.monotonic()
             with pytest.raises(asyncio.TimeoutError):
                 await asyncio.wait_for(client.create_user("sandbox-dixa", **ADA), 0.3)

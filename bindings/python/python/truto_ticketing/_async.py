@@ -9,11 +9,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Type, Union, overload
 
-from ._native import CompletionQueue, NativeAsyncClient, NewUser, User
+from ._native import CompletionQueue, LoopCall, NativeAsyncClient, NewUser, User
 from .types import CollectionDict, EmailDict, JSONObject, Roles
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
+
+    from ._loop import LoopPool
 
 __all__ = ["AsyncClient"]
 
@@ -39,7 +41,7 @@ class AsyncClient:
     or call ``await client.close()`` when done.
     """
 
-    __slots__ = ("_native", "_loop", "_queue")
+    __slots__ = ("_native", "_loop", "_queue", "_pool", "_in_flight", "_drive_lone_calls")
 
     def __init__(
         self,
@@ -50,9 +52,14 @@ class AsyncClient:
         max_retries: Optional[int] = None,
     ) -> None:
         self._native = NativeAsyncClient(token, base_url, timeout, connect_timeout, max_retries)
-        # The completion queue of the loop this client last ran on.
+        # The completion queue and the connections of the loop this client last ran on.
         self._loop: Optional[AbstractEventLoop] = None
         self._queue: Optional[CompletionQueue] = None
+        self._pool: Optional[LoopPool] = None
+        self._in_flight = 0
+        # A call alone in flight is made on the loop's own thread (see `_loop`); tests
+        # turn this off to run the same cases through the I/O thread.
+        self._drive_lone_calls = True
 
     @overload
     async def create_user(
@@ -198,18 +205,46 @@ class AsyncClient:
         loop = asyncio.get_running_loop()
         queue = self._queue
         if loop is not self._loop or queue is None:
-            queue = self._queue = _completion_queue(loop)
-            self._loop = loop
+            self._switch_to(loop)
+            queue = self._queue
+            assert queue is not None
+        pool = self._pool
+        # Alone, a call is faster on this thread: the I/O thread's two hand-offs are most
+        # of its cost. With others in flight they are shared, and the I/O thread works
+        # while this one runs Python, so the call goes there.
+        drive = pool is not None and self._in_flight == 0 and self._drive_lone_calls
         future = loop.create_future()
-        call = self._native.create_user(queue, future, integrated_account_id, **kwargs)
+        self._in_flight += 1
         try:
-            return await future
-        except asyncio.CancelledError:
-            call.cancel()  # drops the Rust future, which aborts the request
-            raise
+            call = self._native.create_user(queue, future, drive, integrated_account_id, **kwargs)
+            if isinstance(call, LoopCall):
+                assert pool is not None
+                return await pool.run(call)
+            try:
+                return await future
+            except asyncio.CancelledError:
+                call.cancel()  # drops the Rust future, which aborts the request
+                raise
+        finally:
+            self._in_flight -= 1
+
+    def _switch_to(self, loop: AbstractEventLoop) -> None:
+        from ._loop import LoopPool
+
+        if self._pool is not None:
+            self._pool.close()
+        self._queue = _completion_queue(loop)
+        origin = self._native.loop_origin()
+        self._pool = None if origin is None else LoopPool(loop, self._native, origin)
+        self._loop = loop
 
     async def close(self) -> None:
         """Drops the connection pool; later calls raise ``RuntimeError``."""
+        self._close()
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
         self._native.close()
 
     async def __aenter__(self) -> AsyncClient:
@@ -221,7 +256,7 @@ class AsyncClient:
         exc: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> None:
-        self._native.close()
+        self._close()
 
     @property
     def base_url(self) -> str:

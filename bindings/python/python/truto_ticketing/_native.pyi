@@ -5,7 +5,7 @@ Import from ``truto_ticketing`` (and ``truto_ticketing.testing``), not from here
 
 import asyncio
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Type, Union, overload
+from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Type, Union, overload
 
 from .types import CollectionDict, EmailDict, JSONObject, Roles
 
@@ -282,9 +282,19 @@ class NativeAsyncClient:
         max_retries: Optional[int] = None,
     ) -> None: ...
     def create_user(
-        self, queue: CompletionQueue, future: "asyncio.Future[Any]", integrated_account_id: str, **kwargs: Any
-    ) -> PendingCall:
-        """Starts the call; ``future`` gets its result through ``queue`` (its loop's)."""
+        self,
+        queue: CompletionQueue,
+        future: "asyncio.Future[Any]",
+        drive: bool,
+        integrated_account_id: str,
+        **kwargs: Any,
+    ) -> Union[PendingCall, LoopCall]:
+        """Starts the call; ``future`` gets its result through ``queue`` (its loop's).
+        With ``drive``, a call that can be driven is returned as a ``LoopCall`` instead."""
+    def loop_origin(self) -> Optional[Tuple[str, int, float]]:
+        """``(host, port, connect_timeout)`` for ``LoopCall``s; ``None`` behind a proxy."""
+    def loop_connection(self) -> LoopConnection:
+        """The core's side of a TCP connection just opened to ``loop_origin()``."""
     def close(self) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -309,6 +319,27 @@ class PendingCall:
 
     def cancel(self) -> None:
         """Drops the call's future, which aborts its request."""
+
+class LoopCall:
+    """A call whose attempts ``truto_ticketing._loop`` makes on the event loop."""
+
+    @property
+    def timeout(self) -> float: ...
+    def begin_attempt(self) -> None: ...
+    def send(self, connection: LoopConnection) -> bytes: ...
+    def finish(self, connection: LoopConnection) -> Tuple[bool, Any]:
+        """``(True, result)``, or ``(False, seconds)`` before the next attempt; raises the call's error."""
+    def finish_failed(self, message: str) -> Tuple[bool, Any]: ...
+    def finish_timed_out(self, connecting: bool) -> Tuple[bool, Any]: ...
+
+class LoopConnection:
+    """The core's side of one connection of ``truto_ticketing._loop``."""
+
+    def outgoing(self) -> Optional[bytes]: ...
+    def receive(self, data: bytes) -> bool: ...
+    def closed(self, error: Optional[str] = None) -> bool: ...
+    @property
+    def reusable(self) -> bool: ...
 
 class Sandbox:
     """A Truto-compatible server on 127.0.0.1, on its own thread, serving until stopped.
