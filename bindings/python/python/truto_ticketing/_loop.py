@@ -77,7 +77,7 @@ def _expire(waiter: asyncio.Future[Any]) -> None:
 class LoopPool:
     """The connections of one client on one event loop, and the attempts made on them."""
 
-    __slots__ = ("_loop", "_native", "_host", "_port", "_connect_timeout", "_idle")
+    __slots__ = ("_loop", "_native", "_host", "_port", "_connect_timeout", "_idle", "_sweeper")
 
     def __init__(
         self,
@@ -89,6 +89,8 @@ class LoopPool:
         self._native = native
         self._host, self._port, self._connect_timeout = origin
         self._idle: List[_Connection] = []
+        # While connections are idle: closes those idle for `_IDLE_SECONDS`.
+        self._sweeper: Optional[asyncio.TimerHandle] = None
 
     async def run(self, call: LoopCall) -> Any:
         """Makes the call's attempts until the core says it is over."""
@@ -133,6 +135,8 @@ class LoopPool:
         if connection.wire.reusable and not connection.lost:
             connection.idle_since = loop.time()
             self._idle.append(connection)
+            if self._sweeper is None:
+                self._sweeper = loop.call_later(_IDLE_SECONDS / 3, self._sweep)
         else:
             connection.close()
         return call.finish(connection.wire)
@@ -141,10 +145,21 @@ class LoopPool:
         idle = self._idle
         while idle:
             connection = idle.pop()
-            if not connection.lost and now - connection.idle_since < _IDLE_SECONDS:
+            if not connection.lost and connection.wire.reusable and now - connection.idle_since < _IDLE_SECONDS:
                 return connection
             connection.close()
         return None
+
+    def _sweep(self) -> None:
+        now = self._loop.time()
+        fresh = []
+        for connection in self._idle:
+            if connection.lost or now - connection.idle_since >= _IDLE_SECONDS:
+                connection.close()
+            else:
+                fresh.append(connection)
+        self._idle = fresh
+        self._sweeper = self._loop.call_later(_IDLE_SECONDS / 3, self._sweep) if fresh else None
 
     async def _connect(self, deadline: float) -> _Connection:
         loop = self._loop
@@ -158,6 +173,9 @@ class LoopPool:
 
     def close(self) -> None:
         """Closes the idle connections."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         for connection in self._idle:
             connection.close()
         self._idle.clear()
