@@ -38,6 +38,53 @@ export declare class Client {
    * `TRUTO_ERROR_JSON:{...}`) for bad input, before anything is started.
    */
   createUser(callId: number, integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null): void
+  /**
+   * `createUser` for `loop.js` to drive on the event loop: the same arguments (and
+   * errors), minus the call id and cancel token. `null` when the call cannot be driven
+   * (a proxy is configured, or the format is `stream`).
+   */
+  driveCreateUser(integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown): LoopCall | null
+  /** Where `loop.js` connects; `null` when calls cannot be driven (a proxy is set). */
+  loopOrigin(): LoopOrigin | null
+  /**
+   * The core's side of a TCP connection `loop.js` just opened to `loopOrigin()` (with
+   * TLS, its handshake is in `outgoing()`).
+   */
+  loopConnection(): LoopConnection
+}
+
+/** One `createUser` call whose attempts `loop.js` makes on the event loop. */
+export declare class LoopCall {
+  /** Milliseconds allowed for each attempt, connecting included. */
+  get timeoutMs(): number
+  /** Starts an attempt; call it before taking or opening its connection. */
+  beginAttempt(): void
+  /** The request, as bytes to write to `connection`'s socket. */
+  send(connection: LoopConnection): Buffer
+  /** Ends the attempt with what `connection` read (its `receive` or `closed` said done). */
+  finish(connection: LoopConnection): string
+  /** Ends the attempt with a failure the event loop saw (refused, reset, ...). */
+  finishFailed(message: string): string
+  /** Ends the attempt at its timeout; `connecting` when the connect timeout ran out. */
+  finishTimedOut(connecting: boolean): string
+}
+
+/** One connection of `loop.js`'s pool, as the core reads its bytes. */
+export declare class LoopConnection {
+  /** Bytes to write to the socket now (TLS), or `null`. */
+  outgoing(): Buffer | null
+  /**
+   * Feeds bytes read from the socket; true when the attempt is over (answered or
+   * failed), for `LoopCall.finish`.
+   */
+  receive(data: Uint8Array): boolean
+  /**
+   * The socket closed (`error` says how, when it broke); true when that ends the
+   * attempt in flight, for `LoopCall.finish`.
+   */
+  closed(error?: string | undefined | null): boolean
+  /** Whether the connection can carry another call. */
+  get reusable(): boolean
 }
 
 /** A sandbox server on its own thread, serving until `stop()`. */
@@ -50,6 +97,16 @@ export declare class Sandbox {
   get token(): string
   /** Stops serving and frees the port (joins the server thread off the JavaScript thread). */
   stop(): Promise<void>
+}
+
+/** Where the calls `loop.js` drives connect. */
+export interface LoopOrigin {
+  /** The host name or IP address. */
+  host: string
+  /** The TCP port. */
+  port: number
+  /** The time allowed to connect. */
+  connectTimeoutMs: number
 }
 
 /** How to start a sandbox; every field is optional. */

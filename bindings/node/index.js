@@ -5,6 +5,7 @@
 // decides behaviour happens in Rust; this file only converts.
 
 const native = require('./binding.js')
+const { LoopPool } = require('./loop.js')
 
 const ERROR_PREFIX = 'TRUTO_ERROR_JSON:'
 const REDACTED = '[redacted]'
@@ -69,6 +70,24 @@ function settle(pending, batchJson, buffers) {
     }
   }
 }
+
+/** Settles a call `loop.js` drove from its last step: kind 0, 1 or 4 as in a batch. */
+function settleDriven(step, resolve, reject) {
+  const [kind, payload] = step
+  if (kind === 0) {
+    resolve(payload)
+  } else if (kind === 1) {
+    reject(trutoError(payload))
+  } else {
+    reject(new Error(payload))
+  }
+}
+
+/**
+ * Set to `false` on a client, its calls all go through the addon's I/O thread, even one
+ * alone in flight (the tests run every case both ways).
+ */
+const DRIVE_LONE_CALLS = Symbol.for('truto-ticketing.driveLoneCalls')
 
 function trutoError(detail) {
   const error = new TrutoError(detail)
@@ -144,9 +163,13 @@ function nonFiniteOption(options) {
 
 class Client {
   #native
-  /** The calls in flight: call id → the resolve and reject of its promise. */
+  /** The calls in flight on the I/O thread: call id → the resolve and reject of its promise. */
   #pending = new Map()
   #nextCallId = 0
+  /** Where a call alone in flight is made, on this thread (`null` behind a proxy). */
+  #pool = null
+  /** The calls in flight in `#pool`. */
+  #driving = 0
 
   /**
    * @param {import('./index').ClientOptions} [options]
@@ -164,6 +187,9 @@ class Client {
     } catch (error) {
       throw fromNative(error)
     }
+    const origin = this.#native.loopOrigin()
+    this.#pool = origin === null ? null : new LoopPool(this.#native, origin)
+    this[DRIVE_LONE_CALLS] = true
   }
 
   /** The base URL requests go to. */
@@ -188,7 +214,7 @@ class Client {
   createUser(integratedAccountId, user, options) {
     // The common call, without options, goes straight to the addon: no async frame.
     if (options === undefined || options === null) {
-      return this.#start(integratedAccountId, user, options, undefined)
+      return this.#start(integratedAccountId, user, options, undefined, undefined)
     }
     return this.#createUserWithOptions(integratedAccountId, user, options)
   }
@@ -204,7 +230,7 @@ class Client {
       throw refused
     }
     if (signal === undefined || signal === null) {
-      return this.#start(integratedAccountId, user, rest, undefined)
+      return this.#start(integratedAccountId, user, rest, undefined, undefined)
     }
     if (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
       throw new TrutoError({
@@ -219,7 +245,7 @@ class Client {
     const cancel = () => token.cancel()
     signal.addEventListener('abort', cancel, { once: true })
     try {
-      return await this.#start(integratedAccountId, user, rest, token)
+      return await this.#start(integratedAccountId, user, rest, token, signal)
     } catch (error) {
       if (signal.aborted) {
         throw signal.reason
@@ -230,21 +256,51 @@ class Client {
     }
   }
 
-  /** Starts the call in the addon; the promise settles when its batch is delivered. */
-  #start(integratedAccountId, user, options, token) {
-    const callId = this.#nextCallId
-    this.#nextCallId = (callId + 1) % 0x1_0000_0000
+  /**
+   * Starts the call: alone in flight, on this thread (`loop.js`); otherwise in the addon,
+   * whose I/O thread the calls in flight share, and the promise settles when its batch
+   * is delivered.
+   */
+  #start(integratedAccountId, user, options, token, signal) {
     return new Promise((resolve, reject) => {
+      let driven = null
+      const callId = this.#nextCallId
       try {
         // Inside the try: a throwing getter or proxy in `user` rejects, as the walk would.
         const userJson = isPlainJson(user, PLAIN_JSON_DEPTH) ? JSON.stringify(user) : undefined
-        this.#native.createUser(callId, integratedAccountId, user, userJson, options, token)
+        const alone = this.#pending.size === 0 && this.#driving === 0
+        if (alone && this.#pool !== null && this[DRIVE_LONE_CALLS]) {
+          driven = this.#native.driveCreateUser(integratedAccountId, user, userJson, options)
+        }
+        if (driven === null) {
+          this.#native.createUser(callId, integratedAccountId, user, userJson, options, token)
+        }
       } catch (error) {
         reject(fromNative(error))
         return
       }
-      this.#pending.set(callId, { resolve, reject })
+      if (driven === null) {
+        this.#nextCallId = (callId + 1) % 0x1_0000_0000
+        this.#pending.set(callId, { resolve, reject })
+        return
+      }
+      this.#driving += 1
+      this.#pool.run(driven, signal).then(
+        (step) => {
+          this.#driving -= 1
+          settleDriven(step, resolve, reject)
+        },
+        (error) => {
+          this.#driving -= 1
+          reject(fromNative(error))
+        },
+      )
     })
+  }
+
+  /** How many idle connections calls made on this thread keep (for tests). */
+  get [Symbol.for('truto-ticketing.idleLoopConnections')]() {
+    return this.#pool === null ? 0 : this.#pool.idleCount
   }
 
   toJSON() {

@@ -8,6 +8,8 @@ use napi_derive::napi;
 use crate::cancel::CancelToken;
 use crate::completion::{Completions, DeliverFunction, Ended};
 use crate::convert;
+use crate::driven::{LoopCall, LoopConnection};
+use truto_ticketing::{CreateUserOptions, NewUser, ResponseFormat};
 
 /// A Truto API client (wrapped by `Client` in `index.js`).
 #[napi]
@@ -82,20 +84,8 @@ impl Client {
         options: Unknown<'_>,
         cancel: Option<&CancelToken>,
     ) -> napi::Result<()> {
-        let converted = (|| {
-            let account =
-                convert::json_argument(env, integrated_account_id, "integrated_account_id")
-                    .and_then(convert::account_id)?;
-            let user = match user_json {
-                Some(text) => convert::user_from_json_text(env, &text, user)?,
-                None => convert::user_from_js(env, user)?,
-            };
-            let options = convert::json_argument(env, options, "options")?;
-            let (options, format) = convert::call_options(options)?;
-            Ok((account, user, options, format))
-        })();
         let (account, user, options, format) =
-            converted.map_err(|error: truto_ticketing::Error| convert::to_js_error(&error))?;
+            call_arguments(env, integrated_account_id, user, user_json, options)?;
         let client = self.inner.clone();
         let cancelled = cancel.map(CancelToken::token);
         self.completions.spawn(env, call_id, async move {
@@ -110,6 +100,87 @@ impl Client {
         });
         Ok(())
     }
+}
+
+#[napi]
+impl Client {
+    /// `createUser` for `loop.js` to drive on the event loop: the same arguments (and
+    /// errors), minus the call id and cancel token. `null` when the call cannot be driven
+    /// (a proxy is configured, or the format is `stream`).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown"
+    )]
+    pub fn drive_create_user(
+        &self,
+        env: &Env,
+        integrated_account_id: Unknown<'_>,
+        user: Unknown<'_>,
+        user_json: Option<String>,
+        options: Unknown<'_>,
+    ) -> napi::Result<Option<LoopCall>> {
+        let (account, user, options, format) =
+            call_arguments(env, integrated_account_id, user, user_json, options)?;
+        let driven = self
+            .inner
+            .drive_create_user(&account, &user, &options, format)
+            .map_err(|error| convert::to_js_error(&error))?;
+        Ok(driven.map(LoopCall::new))
+    }
+
+    /// Where `loop.js` connects; `null` when calls cannot be driven (a proxy is set).
+    #[napi(catch_unwind)]
+    pub fn loop_origin(&self) -> Option<LoopOrigin> {
+        let connect_timeout_ms = self.inner.connect_timeout().as_secs_f64() * 1000.0;
+        self.inner.driven_origin().map(|origin| LoopOrigin {
+            host: origin.host,
+            port: u32::from(origin.port),
+            connect_timeout_ms,
+        })
+    }
+
+    /// The core's side of a TCP connection `loop.js` just opened to `loopOrigin()` (with
+    /// TLS, its handshake is in `outgoing()`).
+    #[napi(catch_unwind)]
+    pub fn loop_connection(&self) -> napi::Result<LoopConnection> {
+        truto_ticketing::driven::Connection::new(&self.inner)
+            .map(LoopConnection::new)
+            .map_err(|error| convert::to_js_error(&error))
+    }
+}
+
+/// Where the calls `loop.js` drives connect.
+#[napi(object)]
+pub struct LoopOrigin {
+    /// The host name or IP address.
+    pub host: String,
+    /// The TCP port.
+    pub port: u32,
+    /// The time allowed to connect.
+    pub connect_timeout_ms: f64,
+}
+
+/// `createUser`'s arguments as core types; a core error (as `TRUTO_ERROR_JSON:{...}`)
+/// for bad input.
+fn call_arguments(
+    env: &Env,
+    integrated_account_id: Unknown<'_>,
+    user: Unknown<'_>,
+    user_json: Option<String>,
+    options: Unknown<'_>,
+) -> napi::Result<(String, NewUser, CreateUserOptions, ResponseFormat)> {
+    let converted = (|| {
+        let account = convert::json_argument(env, integrated_account_id, "integrated_account_id")
+            .and_then(convert::account_id)?;
+        let user = match user_json {
+            Some(text) => convert::user_from_json_text(env, &text, user)?,
+            None => convert::user_from_js(env, user)?,
+        };
+        let options = convert::json_argument(env, options, "options")?;
+        let (options, format) = convert::call_options(options)?;
+        Ok((account, user, options, format))
+    })();
+    converted.map_err(|error: truto_ticketing::Error| convert::to_js_error(&error))
 }
 
 /// Test-only: a call whose future panics on the runtime, delivered like any other call.

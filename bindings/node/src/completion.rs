@@ -36,7 +36,7 @@ pub(crate) type DeliverFunction<'env> = Function<'env, DeliveryArgs, Unknown<'st
 type Wake = ThreadsafeFunction<(), Unknown<'static>, DeliveryArgs, napi::Status, false, true>;
 
 /// How a call ended, as `index.js` settles its promise.
-enum Outcome {
+pub(crate) enum Outcome {
     /// The user or JSON value, as JSON text.
     Json(String),
     /// The body of a `stream` call.
@@ -180,7 +180,7 @@ impl From<Error> for Ended {
 }
 
 /// Serializes the answer on the tokio thread, off the JavaScript thread.
-fn answer(response: CreateUserResponse) -> Outcome {
+pub(crate) fn answer(response: CreateUserResponse) -> Outcome {
     let text = match response {
         CreateUserResponse::User(user) => serde_json::to_string(&user),
         CreateUserResponse::Json(value) => serde_json::to_string(&value),

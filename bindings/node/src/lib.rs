@@ -10,10 +10,12 @@ mod cancel;
 mod client;
 mod completion;
 mod convert;
+mod driven;
 mod sandbox;
 
 pub use cancel::CancelToken;
-pub use client::Client;
+pub use client::{Client, LoopOrigin};
+pub use driven::{LoopCall, LoopConnection};
 pub use sandbox::{Sandbox, SandboxOptions};
 
 /// Every Rust allocation of the addon goes through mimalloc: with glibc's malloc, the

@@ -27,19 +27,28 @@ after(async () => {
 })
 
 // One sandbox serves every case and each case resets it: node:test runs the tests
-// of a file one after another.
+// of a file one after another. A call alone in flight, as every case's is, is made on
+// the event loop's thread; the `io thread` run sends the same calls through the addon's
+// I/O thread, the way the client sends calls that overlap.
 for (const file of caseFiles) {
   const testCase = JSON.parse(readFileSync(casesDir + file, 'utf8'))
-  test(file.replace(/\.json$/, ''), () => runCase(testCase))
+  test(file.replace(/\.json$/, ''), () => runCase(testCase, true))
+}
+for (const file of caseFiles) {
+  const testCase = JSON.parse(readFileSync(casesDir + file, 'utf8'))
+  test(`io thread: ${file.replace(/\.json$/, '')}`, () => runCase(testCase, false))
 }
 
-async function runCase(testCase) {
+async function runCase(testCase, driveLoneCalls) {
   await reset(sandbox)
   const account = testCase.call.integrated_account_id ?? ''
   if (testCase.faults) {
     await pushFaults(sandbox, account, testCase.faults)
   }
   const client = buildClient(testCase.client ?? {})
+  if (!(client instanceof Error)) {
+    client[Symbol.for('truto-ticketing.driveLoneCalls')] = driveLoneCalls
+  }
   for (const call of testCase.before ?? []) {
     await makeCall(client, call)
   }
