@@ -2,7 +2,9 @@
 
 // The public face of the native addon: a `Client` whose `createUser` returns a
 // Promise, and `TrutoError`, rebuilt from the core's error JSON. Everything that
-// decides behaviour happens in Rust; this file only converts.
+// decides behaviour happens in Rust; this file only converts, and picks where a call
+// runs: alone in flight on this thread's event loop (`loop.js`), otherwise on the
+// addon's I/O thread.
 
 const native = require('./binding.js')
 const { LoopPool } = require('./loop.js')

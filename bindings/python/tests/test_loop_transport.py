@@ -54,6 +54,14 @@ def test_a_lone_call_runs_on_the_loop_and_overlapping_calls_on_the_io_thread(san
     assert len(sandbox.users("sandbox-dixa")) == 22
 
 
+def test_one_client_serves_one_asyncio_run_after_another(sandbox: Sandbox) -> None:
+    """Each run has its own loop; the connections of a closed one are not reused."""
+    client = tt.AsyncClient(token=sandbox.token, base_url=sandbox.url)
+    ids = [asyncio.run(client.create_user("sandbox-dixa", **ADA)).id for _ in range(3)]
+    assert len(set(ids)) == 3
+    asyncio.run(client.close())
+
+
 def test_both_ways_send_the_same_request(sandbox: Sandbox) -> None:
     async def request_seen(drive_lone_calls: bool) -> Dict[str, Any]:
         async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url) as client:

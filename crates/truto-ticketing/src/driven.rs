@@ -13,12 +13,14 @@
 //!
 //! 1. [`Client::drive_create_user`] validates the call and encodes its request, or says
 //!    the call is not drivable (a proxy is configured, or the body is to be streamed).
-//! 2. For each attempt, within [`DrivenCall::timeout`]: take an idle [`Connection`] or
-//!    open a TCP connection to [`Client::driven_origin`] (within
-//!    [`Client::connect_timeout`]) and make one with [`Connection::new`]; write what
-//!    [`Connection::send`] gives; feed what arrives to [`Connection::receive`], writing
-//!    [`Connection::take_outgoing`] after each feed, until it reports the answer
-//!    complete; report the end of the stream with [`Connection::closed`].
+//! 2. For each attempt, within [`DrivenCall::timeout`]: call
+//!    [`DrivenCall::begin_attempt`]; take an idle [`Connection`], or open a TCP
+//!    connection to [`Client::driven_origin`] (within [`Client::connect_timeout`]), make
+//!    a [`Connection`] for it with [`Connection::new`] and write its
+//!    [`Connection::take_outgoing`] (the TLS handshake); write what [`DrivenCall::send`]
+//!    gives; feed what arrives to [`Connection::receive`], writing
+//!    [`Connection::take_outgoing`] after each feed, until it reports the answer complete
+//!    or an error; report the end of the stream with [`Connection::closed`].
 //! 3. Hand the attempt's outcome to [`DrivenCall::finish`]: it gives the call's result,
 //!    or the wait before the next attempt.
 //! 4. Keep the connection for a later call if [`Connection::is_reusable`].
@@ -197,8 +199,9 @@ impl std::fmt::Debug for DrivenCall {
 pub enum AttemptOutcome {
     /// A complete answer, from [`Connection::receive`] or [`Connection::closed`].
     Answered(Answer),
-    /// The connection failed: [`Connection::receive`]'s or [`Connection::closed`]'s
-    /// error, or [`connection_error`] for one the event loop saw (refused, reset).
+    /// The attempt failed: [`Connection::receive`]'s or [`Connection::closed`]'s error
+    /// (a broken answer, or one too large), or [`connection_error`] for a failure the
+    /// event loop saw (refused, reset).
     Failed(Error),
     /// No complete answer within [`DrivenCall::timeout`].
     TimedOut,

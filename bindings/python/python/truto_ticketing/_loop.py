@@ -10,6 +10,7 @@ runs TLS, reads the answer and decides on retries, exactly as it does on its own
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any, List, Optional, Tuple
 
 from ._native import LoopCall, LoopConnection, NativeAsyncClient
@@ -24,10 +25,11 @@ _TIMED_OUT = object()
 class _Connection(asyncio.Protocol):
     """One pooled TCP connection; the core reads its bytes."""
 
-    __slots__ = ("wire", "transport", "waiter", "lost", "idle_since")
+    __slots__ = ("wire", "loop", "transport", "waiter", "lost", "idle_since")
 
-    def __init__(self, wire: LoopConnection) -> None:
+    def __init__(self, wire: LoopConnection, loop: asyncio.AbstractEventLoop) -> None:
         self.wire = wire
+        self.loop = loop
         self.transport: Any = None
         # The future of the attempt in flight, set when its answer is complete.
         self.waiter: Optional[asyncio.Future[Any]] = None
@@ -65,8 +67,21 @@ class _Connection(asyncio.Protocol):
             waiter.set_result(failure)
 
     def close(self) -> None:
-        if self.transport is not None:
-            self.transport.abort()
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if self.loop.is_closed():
+            # The client outlived this connection's loop (it is used under another
+            # `asyncio.run`): the transport can no longer close itself, so at least end
+            # the TCP connection; the descriptor goes when the transport is collected.
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            return
+        transport.abort()
 
 
 def _expire(waiter: asyncio.Future[Any]) -> None:
@@ -166,7 +181,7 @@ class LoopPool:
         timeout = min(self._connect_timeout, deadline - loop.time())
         wire = self._native.loop_connection()
         _transport, connection = await asyncio.wait_for(
-            loop.create_connection(lambda: _Connection(wire), self._host, self._port),
+            loop.create_connection(lambda: _Connection(wire, loop), self._host, self._port),
             timeout,
         )
         return connection
