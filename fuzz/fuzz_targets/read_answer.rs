@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use truto_ticketing::driven::{AttemptOutcome, Connection, Step};
+use truto_ticketing::driven::{Connection, Step};
 use truto_ticketing::{Client, CreateUserOptions, Email, NewUser, ResponseFormat};
 
 fn client() -> &'static Client {
@@ -42,29 +42,14 @@ fuzz_target!(|data: &[u8]| {
     let mut connection = Connection::new(client).expect("a plain connection");
     call.begin_attempt();
     let _request = call.send(&mut connection);
-    let mut outcome = None;
-    for piece in bytes.chunks(usize::from(piece_length).max(1)) {
-        match connection.receive(piece) {
-            Ok(None) => {}
-            Ok(Some(answer)) => {
-                outcome = Some(AttemptOutcome::Answered(answer));
-                break;
-            }
-            Err(error) => {
-                outcome = Some(AttemptOutcome::Failed(error));
-                break;
-            }
-        }
-    }
-    let outcome = match outcome {
-        Some(outcome) => outcome,
-        None => match connection.closed(None) {
-            Ok(Some(answer)) => AttemptOutcome::Answered(answer),
-            Err(error) => AttemptOutcome::Failed(error),
-            Ok(None) => panic!("an exchange in flight must end at the end of the stream"),
-        },
-    };
-    match call.finish(outcome) {
+    let over = bytes
+        .chunks(usize::from(piece_length).max(1))
+        .any(|piece| connection.feed(piece));
+    assert!(
+        over || connection.end_of_stream(None),
+        "an exchange in flight must end at the end of the stream"
+    );
+    match call.finish_on(&mut connection) {
         // Whatever it is, a user or a typed error, it must be reachable without a panic.
         Step::Done(_) => {}
         Step::Retry(_) => panic!("a call with max_retries 0 never retries"),

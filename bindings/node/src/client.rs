@@ -144,7 +144,7 @@ impl Client {
     #[napi(catch_unwind)]
     pub fn loop_connection(&self) -> napi::Result<LoopConnection> {
         truto_ticketing::driven::Connection::new(&self.inner)
-            .map(LoopConnection::new)
+            .map(LoopConnection)
             .map_err(|error| convert::to_js_error(&error))
     }
 }

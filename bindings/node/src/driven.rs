@@ -17,20 +17,20 @@ impl LoopCall {
     pub(crate) fn new(call: DrivenCall) -> LoopCall {
         LoopCall { call }
     }
+}
 
-    /// `[0, answer]` or `[1, error]` when the call is over, `[5, milliseconds]` to wait
-    /// before the next attempt (kinds 0, 1 and 4 as in a delivered batch).
-    fn step(&mut self, outcome: AttemptOutcome) -> String {
-        match self.call.finish(outcome) {
-            Step::Done(Ok(response)) => match answer(response) {
-                Outcome::Json(json) => format!("[0,{json}]"),
-                Outcome::Internal(message) => format!("[4,{}]", serde_json::Value::String(message)),
-                // Streamed calls are never driven.
-                _ => "[4,\"truto-ticketing: a driven call answered with bytes\"]".to_owned(),
-            },
-            Step::Done(Err(error)) => format!("[1,{}]", error.to_json()),
-            Step::Retry(delay) => format!("[5,{}]", delay.as_secs_f64() * 1000.0),
-        }
+/// `[0, answer]` or `[1, error]` when the call is over, `[5, milliseconds]` to wait before
+/// the next attempt (kinds 0, 1 and 4 as in a delivered batch).
+fn step_json(step: Step) -> String {
+    match step {
+        Step::Done(Ok(response)) => match answer(response) {
+            Outcome::Json(json) => format!("[0,{json}]"),
+            Outcome::Internal(message) => format!("[4,{}]", serde_json::Value::String(message)),
+            // Streamed calls are never driven.
+            _ => "[4,\"truto-ticketing: a driven call answered with bytes\"]".to_owned(),
+        },
+        Step::Done(Err(error)) => format!("[1,{}]", error.to_json()),
+        Step::Retry(delay) => format!("[5,{}]", delay.as_secs_f64() * 1000.0),
     }
 }
 
@@ -51,71 +51,45 @@ impl LoopCall {
     /// The request, as bytes to write to `connection`'s socket.
     #[napi(catch_unwind)]
     pub fn send(&self, connection: &mut LoopConnection) -> Buffer {
-        Buffer::from(self.call.send(&mut connection.connection).to_vec())
+        Buffer::from(self.call.send(&mut connection.0).to_vec())
     }
 
     /// Ends the attempt with what `connection` read (its `receive` or `closed` said done).
     #[napi(catch_unwind)]
     pub fn finish(&mut self, connection: &mut LoopConnection) -> String {
-        let outcome = connection.outcome.take().unwrap_or_else(|| {
-            AttemptOutcome::Failed(connection_error("the attempt ended without an answer"))
-        });
-        self.step(outcome)
+        step_json(self.call.finish_on(&mut connection.0))
     }
 
     /// Ends the attempt with a failure the event loop saw (refused, reset, ...).
     #[napi(catch_unwind)]
     pub fn finish_failed(&mut self, message: String) -> String {
-        self.step(AttemptOutcome::Failed(connection_error(message)))
+        step_json(
+            self.call
+                .finish(AttemptOutcome::Failed(connection_error(message))),
+        )
     }
 
     /// Ends the attempt at its timeout; `connecting` when the connect timeout ran out.
     #[napi(catch_unwind)]
     pub fn finish_timed_out(&mut self, connecting: bool) -> String {
-        self.step(if connecting {
+        step_json(self.call.finish(if connecting {
             AttemptOutcome::ConnectTimedOut
         } else {
             AttemptOutcome::TimedOut
-        })
+        }))
     }
 }
 
 /// One connection of `loop.js`'s pool, as the core reads its bytes.
 #[napi]
-pub struct LoopConnection {
-    connection: Connection,
-    /// How the current attempt ended, once it has.
-    outcome: Option<AttemptOutcome>,
-}
-
-impl LoopConnection {
-    pub(crate) fn new(connection: Connection) -> LoopConnection {
-        LoopConnection {
-            connection,
-            outcome: None,
-        }
-    }
-
-    fn ended(
-        &mut self,
-        progress: truto_ticketing::Result<Option<truto_ticketing::driven::Answer>>,
-    ) -> bool {
-        let outcome = match progress {
-            Ok(None) => return false,
-            Ok(Some(answer)) => AttemptOutcome::Answered(answer),
-            Err(error) => AttemptOutcome::Failed(error),
-        };
-        self.outcome = Some(outcome);
-        true
-    }
-}
+pub struct LoopConnection(pub(crate) Connection);
 
 #[napi]
 impl LoopConnection {
     /// Bytes to write to the socket now (TLS), or `null`.
     #[napi(catch_unwind)]
     pub fn outgoing(&mut self) -> Option<Buffer> {
-        let bytes = self.connection.take_outgoing();
+        let bytes = self.0.take_outgoing();
         (!bytes.is_empty()).then(|| Buffer::from(bytes))
     }
 
@@ -123,21 +97,19 @@ impl LoopConnection {
     /// failed), for `LoopCall.finish`.
     #[napi(catch_unwind)]
     pub fn receive(&mut self, data: &[u8]) -> bool {
-        let progress = self.connection.receive(data);
-        self.ended(progress)
+        self.0.feed(data)
     }
 
     /// The socket closed (`error` says how, when it broke); true when that ends the
     /// attempt in flight, for `LoopCall.finish`.
     #[napi(catch_unwind)]
     pub fn closed(&mut self, error: Option<String>) -> bool {
-        let progress = self.connection.closed(error.as_deref());
-        self.ended(progress)
+        self.0.end_of_stream(error.as_deref())
     }
 
     /// Whether the connection can carry another call.
     #[napi(getter)]
     pub fn reusable(&self) -> bool {
-        self.connection.is_reusable()
+        self.0.is_reusable()
     }
 }

@@ -451,7 +451,7 @@ impl PyNativeAsyncClient {
     fn loop_connection(&self, py: Python<'_>) -> PyResult<LoopConnection> {
         let client = self.0.client(py)?;
         let connection = truto_ticketing::driven::Connection::new(&client).into_py_result(py)?;
-        Ok(LoopConnection::new(connection))
+        Ok(LoopConnection(connection))
     }
 
     /// Drops the connection pool; later calls raise `RuntimeError`.

@@ -27,21 +27,22 @@ impl LoopCall {
 
     /// The request, as bytes to write to `connection`'s socket.
     fn send<'py>(&self, py: Python<'py>, connection: &mut LoopConnection) -> Bound<'py, PyBytes> {
-        let bytes = self.0.send(&mut connection.connection);
+        let bytes = self.0.send(&mut connection.0);
         PyBytes::new(py, &bytes)
     }
 
     /// Ends the attempt with what `connection` read (its `receive` or `closed` said done).
     fn finish(&mut self, py: Python<'_>, connection: &mut LoopConnection) -> PyResult<Py<PyAny>> {
-        let outcome = connection.outcome.take().unwrap_or_else(|| {
-            AttemptOutcome::Failed(connection_error("the attempt ended without an answer"))
-        });
-        self.step(py, outcome)
+        let step = self.0.finish_on(&mut connection.0);
+        step_to_py(py, step)
     }
 
     /// Ends the attempt with a failure the event loop saw (refused, reset, ...).
     fn finish_failed(&mut self, py: Python<'_>, message: &str) -> PyResult<Py<PyAny>> {
-        self.step(py, AttemptOutcome::Failed(connection_error(message)))
+        let step = self
+            .0
+            .finish(AttemptOutcome::Failed(connection_error(message)));
+        step_to_py(py, step)
     }
 
     /// Ends the attempt at its timeout; `connecting` when it had no connection yet and the
@@ -52,81 +53,54 @@ impl LoopCall {
         } else {
             AttemptOutcome::TimedOut
         };
-        self.step(py, outcome)
+        step_to_py(py, self.0.finish(outcome))
     }
 }
 
-impl LoopCall {
-    /// `(True, result)` when the call is over, `(False, seconds)` to wait before the next
-    /// attempt; raises the call's error.
-    fn step(&mut self, py: Python<'_>, outcome: AttemptOutcome) -> PyResult<Py<PyAny>> {
-        match self.0.finish(outcome) {
-            Step::Done(Ok(response)) => Ok((true, response_to_py(py, response)?)
-                .into_pyobject(py)?
-                .into_any()
-                .unbind()),
-            Step::Done(Err(error)) => Err(to_py_err(py, &error)),
-            Step::Retry(delay) => Ok((false, delay.as_secs_f64())
-                .into_pyobject(py)?
-                .into_any()
-                .unbind()),
-        }
+/// `(True, result)` when the call is over, `(False, seconds)` to wait before the next
+/// attempt; raises the call's error.
+fn step_to_py(py: Python<'_>, step: Step) -> PyResult<Py<PyAny>> {
+    match step {
+        Step::Done(Ok(response)) => Ok((true, response_to_py(py, response)?)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind()),
+        Step::Done(Err(error)) => Err(to_py_err(py, &error)),
+        Step::Retry(delay) => Ok((false, delay.as_secs_f64())
+            .into_pyobject(py)?
+            .into_any()
+            .unbind()),
     }
 }
 
 /// One connection of `truto_ticketing._loop`'s pool, as the core reads its bytes.
 #[pyclass(module = "truto_ticketing._native")]
-pub struct LoopConnection {
-    connection: Connection,
-    /// How the current attempt ended, once it has.
-    outcome: Option<AttemptOutcome>,
-}
-
-impl LoopConnection {
-    pub(crate) fn new(connection: Connection) -> LoopConnection {
-        LoopConnection {
-            connection,
-            outcome: None,
-        }
-    }
-}
+pub struct LoopConnection(pub(crate) Connection);
 
 #[pymethods]
 impl LoopConnection {
     /// Bytes to write to the socket now (TLS), or `None`.
     fn outgoing<'py>(&mut self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        let bytes = self.connection.take_outgoing();
+        let bytes = self.0.take_outgoing();
         (!bytes.is_empty()).then(|| PyBytes::new(py, &bytes))
     }
 
     /// Feeds bytes read from the socket; true when the attempt is over (answered or
     /// failed), for `LoopCall.finish`.
     fn receive(&mut self, data: &[u8]) -> bool {
-        let outcome = match self.connection.receive(data) {
-            Ok(None) => return false,
-            Ok(Some(answer)) => AttemptOutcome::Answered(answer),
-            Err(error) => AttemptOutcome::Failed(error),
-        };
-        self.outcome = Some(outcome);
-        true
+        self.0.feed(data)
     }
 
     /// The socket's stream ended (`error` says how, when it broke); true when that ends
     /// the attempt in flight, for `LoopCall.finish`.
     #[pyo3(signature = (error = None))]
     fn closed(&mut self, error: Option<&str>) -> bool {
-        let outcome = match self.connection.closed(error) {
-            Ok(None) => return false,
-            Ok(Some(answer)) => AttemptOutcome::Answered(answer),
-            Err(error) => AttemptOutcome::Failed(error),
-        };
-        self.outcome = Some(outcome);
-        true
+        self.0.end_of_stream(error)
     }
 
     /// Whether the connection can carry another call.
     #[getter]
     fn reusable(&self) -> bool {
-        self.connection.is_reusable()
+        self.0.is_reusable()
     }
 }

@@ -18,11 +18,12 @@
 //!    connection to [`Client::driven_origin`] (within [`Client::connect_timeout`]), make
 //!    a [`Connection`] for it with [`Connection::new`] and write its
 //!    [`Connection::take_outgoing`] (the TLS handshake); write what [`DrivenCall::send`]
-//!    gives; feed what arrives to [`Connection::receive`], writing
-//!    [`Connection::take_outgoing`] after each feed, until it reports the answer complete
-//!    or an error; report the end of the stream with [`Connection::closed`].
-//! 3. Hand the attempt's outcome to [`DrivenCall::finish`]: it gives the call's result,
-//!    or the wait before the next attempt.
+//!    gives; feed what arrives to [`Connection::feed`], writing
+//!    [`Connection::take_outgoing`] after each feed, until it says the attempt is over;
+//!    report the end of the stream with [`Connection::end_of_stream`].
+//! 3. End the attempt with [`DrivenCall::finish_on`] the connection, or, when the event
+//!    loop saw it end (refused, reset, timed out), with [`DrivenCall::finish`]: either
+//!    gives the call's result, or the wait before the next attempt.
 //! 4. Keep the connection for a later call if [`Connection::is_reusable`].
 
 use std::io::{Read, Write};
@@ -194,14 +195,12 @@ impl std::fmt::Debug for DrivenCall {
     }
 }
 
-/// How an attempt of a [`DrivenCall`] ended.
+/// How an attempt of a [`DrivenCall`] ended, when the event loop saw it end (what the
+/// connection read ends an attempt through [`DrivenCall::finish_on`]).
 #[derive(Debug)]
 pub enum AttemptOutcome {
-    /// A complete answer, from [`Connection::receive`] or [`Connection::closed`].
-    Answered(Answer),
-    /// The attempt failed: [`Connection::receive`]'s or [`Connection::closed`]'s error
-    /// (a broken answer, or one too large), or [`connection_error`] for a failure the
-    /// event loop saw (refused, reset).
+    /// The connection failed: [`connection_error`] with what the event loop saw
+    /// (refused, reset).
     Failed(Error),
     /// No complete answer within [`DrivenCall::timeout`].
     TimedOut,
@@ -236,20 +235,34 @@ impl DrivenCall {
         connection.send(&self.request)
     }
 
-    /// Ends the attempt begun by the last [`DrivenCall::begin_attempt`].
-    pub fn finish(&mut self, outcome: AttemptOutcome) -> Step {
+    /// Ends the attempt begun by the last [`DrivenCall::begin_attempt`] with what
+    /// `connection` read, once [`Connection::feed`] or [`Connection::end_of_stream`] said
+    /// it is over: the answer, or what was wrong with it.
+    pub fn finish_on(&mut self, connection: &mut Connection) -> Step {
+        let ended = connection
+            .ended
+            .take()
+            .unwrap_or_else(|| Err(connection_error("the attempt ended without an answer")));
         let elapsed_ms = self.attempt_started.elapsed().as_millis() as u64;
-        let failure = match outcome {
-            AttemptOutcome::Answered(answer) if answer.status.is_success() => {
+        let failure = match ended {
+            Ok(answer) if answer.status.is_success() => {
                 tracing::debug!(
                     method = %self.call.method, path = self.call.path,
                     attempt = self.attempt, elapsed_ms, outcome = "success", "truto request"
                 );
                 return Step::Done(self.decode(answer));
             }
-            AttemptOutcome::Answered(answer) => {
-                Failure::answered(answer.status, &answer.headers, &answer.body)
-            }
+            Ok(answer) => Failure::answered(answer.status, &answer.headers, &answer.body),
+            Err(error) => Failure::plain(error),
+        };
+        self.after(failure, elapsed_ms)
+    }
+
+    /// Ends the attempt begun by the last [`DrivenCall::begin_attempt`] the way the event
+    /// loop saw it end.
+    pub fn finish(&mut self, outcome: AttemptOutcome) -> Step {
+        let elapsed_ms = self.attempt_started.elapsed().as_millis() as u64;
+        let failure = match outcome {
             AttemptOutcome::Failed(error) => Failure::plain(error),
             AttemptOutcome::TimedOut => Failure::timed_out(self.call.timeout),
             AttemptOutcome::ConnectTimedOut => Failure::plain(Error::new(
@@ -263,6 +276,10 @@ impl DrivenCall {
                 },
             )),
         };
+        self.after(failure, elapsed_ms)
+    }
+
+    fn after(&self, failure: Failure, elapsed_ms: u64) -> Step {
         match self
             .client
             .after_failure(&self.call, self.attempt, elapsed_ms, failure)
@@ -303,7 +320,7 @@ pub fn connection_error(what: impl Into<String>) -> Error {
 
 /// A complete answer read by a [`Connection`].
 #[derive(Debug)]
-pub struct Answer {
+struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -317,6 +334,8 @@ pub struct Connection {
     /// Bytes to write to the socket (TLS records; plain requests go straight out).
     outgoing: Vec<u8>,
     reader: Option<ResponseReader>,
+    /// How the attempt in flight ended, once it has: for [`DrivenCall::finish_on`].
+    ended: Option<Result<Answer>>,
     max_response_bytes: usize,
     reusable: bool,
 }
@@ -361,6 +380,7 @@ impl Connection {
             tls,
             outgoing: Vec::new(),
             reader: None,
+            ended: None,
             max_response_bytes,
             reusable: true,
         };
@@ -372,6 +392,7 @@ impl Connection {
     /// the rest follows the handshake through [`Connection::take_outgoing`]).
     fn send(&mut self, request: &Bytes) -> Bytes {
         self.reader = Some(ResponseReader::new(self.max_response_bytes));
+        self.ended = None;
         self.reusable = false;
         match &mut self.tls {
             None => request.clone(),
@@ -395,9 +416,39 @@ impl Connection {
         self.reusable
     }
 
+    /// Feeds bytes read from the socket; true when they end the attempt in flight (its
+    /// answer complete, or wrong), for [`DrivenCall::finish_on`].
+    pub fn feed(&mut self, data: &[u8]) -> bool {
+        let progress = self.receive(data);
+        self.settle(progress)
+    }
+
+    /// Reports that the socket's stream ended (or broke, with `error` saying how); true
+    /// when that ends the attempt in flight, for [`DrivenCall::finish_on`]. An answer
+    /// whose body runs to the end of the stream is then complete; any other unfinished
+    /// answer is a `connection` error.
+    pub fn end_of_stream(&mut self, error: Option<&str>) -> bool {
+        let progress = self.closed(error);
+        self.settle(progress)
+    }
+
+    fn settle(&mut self, progress: Result<Option<Answer>>) -> bool {
+        match progress {
+            Ok(None) => false,
+            Ok(Some(answer)) => {
+                self.ended = Some(Ok(answer));
+                true
+            }
+            Err(error) => {
+                self.ended = Some(Err(error));
+                true
+            }
+        }
+    }
+
     /// Feeds bytes read from the socket. `Ok(Some)` when they complete the answer; an
     /// error ends the attempt (the connection is then unusable).
-    pub fn receive(&mut self, data: &[u8]) -> Result<Option<Answer>> {
+    fn receive(&mut self, data: &[u8]) -> Result<Option<Answer>> {
         let result = self.receive_inner(data);
         match &result {
             Ok(None) => {}
@@ -432,10 +483,8 @@ impl Connection {
         }
     }
 
-    /// Reports that the socket's stream ended (or broke, with `error` saying how). An
-    /// answer whose body runs to the end of the stream is then complete; any other
-    /// unfinished answer is a `connection` error.
-    pub fn closed(&mut self, error: Option<&str>) -> Result<Option<Answer>> {
+    /// The end of the stream, as [`Connection::end_of_stream`] reports it.
+    fn closed(&mut self, error: Option<&str>) -> Result<Option<Answer>> {
         self.reusable = false;
         let Some(mut reader) = self.reader.take() else {
             return Ok(None);

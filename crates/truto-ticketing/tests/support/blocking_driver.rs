@@ -26,54 +26,61 @@ pub fn create_user_driven(
         .expect("a unified call can be driven");
     loop {
         call.begin_attempt();
-        let outcome = match TcpStream::connect((origin.host.as_str(), origin.port)) {
-            Err(error) => AttemptOutcome::Failed(connection_error(error.to_string())),
+        let step = match TcpStream::connect((origin.host.as_str(), origin.port)) {
+            Err(error) => call.finish(AttemptOutcome::Failed(connection_error(error.to_string()))),
             Ok(mut socket) => {
                 socket
                     .set_read_timeout(Some(call.timeout()))
                     .expect("a read timeout");
                 let mut connection = Connection::new(client)?;
                 let request = call.send(&mut connection);
-                exchange(&mut socket, &mut connection, &request)
+                match exchange(&mut socket, &mut connection, &request) {
+                    Ok(()) => call.finish_on(&mut connection),
+                    Err(outcome) => call.finish(outcome),
+                }
             }
         };
-        match call.finish(outcome) {
+        match step {
             Step::Done(result) => return result,
             Step::Retry(delay) => std::thread::sleep(delay.min(Duration::from_secs(1))),
         }
     }
 }
 
-fn exchange(socket: &mut TcpStream, connection: &mut Connection, request: &[u8]) -> AttemptOutcome {
+/// Writes the request and reads until the connection says the attempt is over; an
+/// error is how the socket ended it instead.
+fn exchange(
+    socket: &mut TcpStream,
+    connection: &mut Connection,
+    request: &[u8],
+) -> Result<(), AttemptOutcome> {
     let broke = |error: std::io::Error| AttemptOutcome::Failed(connection_error(error.to_string()));
-    if let Err(error) = socket
+    socket
         .write_all(&connection.take_outgoing())
         .and_then(|()| socket.write_all(request))
-    {
-        return broke(error);
-    }
+        .map_err(broke)?;
     let mut buffer = vec![0; 16 * 1024];
     loop {
         let read = match socket.read(&mut buffer) {
             Ok(read) => read,
             Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
-                return AttemptOutcome::TimedOut;
+                return Err(AttemptOutcome::TimedOut);
             }
-            Err(error) => return broke(error),
+            Err(error) => return Err(broke(error)),
         };
-        let progress = if read == 0 {
-            connection.closed(None)
+        let over = if read == 0 {
+            connection.end_of_stream(None)
         } else {
-            connection.receive(&buffer[..read])
+            connection.feed(&buffer[..read])
         };
-        match progress {
-            Ok(Some(answer)) => return AttemptOutcome::Answered(answer),
-            Err(error) => return AttemptOutcome::Failed(error),
-            Ok(None) if read == 0 => return broke(std::io::ErrorKind::UnexpectedEof.into()),
-            Ok(None) => {}
+        if over {
+            return Ok(());
         }
-        if let Err(error) = socket.write_all(&connection.take_outgoing()) {
-            return broke(error);
+        if read == 0 {
+            return Err(broke(std::io::ErrorKind::UnexpectedEof.into()));
         }
+        socket
+            .write_all(&connection.take_outgoing())
+            .map_err(broke)?;
     }
 }
