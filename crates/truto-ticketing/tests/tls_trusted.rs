@@ -105,6 +105,17 @@ async fn serve_once() -> (u16, Arc<Mutex<Seen>>) {
     (port, seen)
 }
 
+/// A client of the server on `port`, by the name its certificate carries.
+fn client_for(port: u16) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(format!("https://localhost:{port}"))
+        .timeout(Duration::from_secs(10))
+        .max_retries(0)
+        .build()
+        .expect("client")
+}
+
 fn complete(request: &[u8]) -> bool {
     let text = String::from_utf8_lossy(request);
     let Some((head, body)) = text.split_once("\r\n\r\n") else {
@@ -134,13 +145,7 @@ fn a_call_over_https_to_a_trusted_server_completes() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let (port, seen) = serve_once().await;
-        let client = Client::builder()
-            .token(TOKEN)
-            .base_url(format!("https://localhost:{port}"))
-            .timeout(Duration::from_secs(10))
-            .max_retries(0)
-            .build()
-            .expect("client");
+        let client = client_for(port);
         let user = NewUser::new()
             .name("Ada Lovelace")
             .email(Email::primary("ada@example.com"));
@@ -166,13 +171,7 @@ fn a_call_over_https_to_a_trusted_server_completes() {
         // The same call driven by an event loop of the caller's: the core's own TLS
         // session, with the same configuration and certificate checks.
         let (port, seen) = serve_once().await;
-        let client = Client::builder()
-            .token(TOKEN)
-            .base_url(format!("https://localhost:{port}"))
-            .timeout(Duration::from_secs(10))
-            .max_retries(0)
-            .build()
-            .expect("client");
+        let client = client_for(port);
         let created = tokio::task::spawn_blocking(move || {
             blocking_driver::create_user_driven(&client, &user)
         })
