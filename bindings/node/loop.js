@@ -26,8 +26,17 @@ class Connection {
     this.error = null
     this.idleSince = 0
     socket.on('data', (data) => {
-      const done = this.wire.receive(data)
-      this.flush()
+      let done
+      try {
+        done = this.wire.receive(data)
+        this.flush()
+      } catch (error) {
+        // A failure inside the addon (a Rust panic, thrown here by `catch_unwind`) must
+        // end the attempt, not escape from a socket event as an uncaught exception.
+        this.error = error.message
+        socket.destroy()
+        return
+      }
       if (done) {
         this.end(null)
       }
@@ -139,7 +148,13 @@ class LoopPool {
             finish(() => call.finishFailed(`the connection broke: ${failure}`), false)
           }
         }
-        connection.socket.write(call.send(connection.wire))
+        try {
+          connection.socket.write(call.send(connection.wire))
+        } catch (error) {
+          finish(() => {
+            throw error
+          }, false)
+        }
       }
       if (!connecting) {
         connection.socket.ref()
