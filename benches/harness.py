@@ -153,6 +153,10 @@ class Plan:
                 ("node_fetch_rps", self.node("throughput", "fetch", "--concurrency", "64", "--calls", node_calls)),
                 ("node_undici_request_rps",
                  self.node("throughput", "undici", "--concurrency", "64", "--calls", node_calls)),
+                # Not a peer: the least a Node client doing its I/O in JavaScript can cost
+                # (bench.mjs's SocketFloor), the ceiling against which to read the targets.
+                ("node_socket_floor_rps",
+                 self.node("throughput", "socket_floor", "--concurrency", "64", "--calls", node_calls)),
             ],
             [
                 # The sandbox's own capacity: the lightest client at a concurrency that saturates it.
@@ -174,9 +178,11 @@ class Plan:
             ("python_aiohttp", self.python_bench("latency", "aiohttp", "--calls", calls)),
             ("node_undici_request", self.node("latency", "undici", "--calls", calls)),
             ("node_fetch", self.node("latency", "fetch", "--calls", calls)),
-            # Not a peer: the floor of an asyncio client that does its I/O on the loop's own
-            # thread (bench.py's AsyncioFloor), against which to read the SDK's hand-offs.
+            # Not peers: the floors of an asyncio client that does its I/O on the loop's own
+            # thread (bench.py's AsyncioFloor) and of a Node one (bench.mjs's SocketFloor),
+            # against which to read the SDK's hand-offs.
             ("python_asyncio_floor", self.python_bench("latency", "asyncio_floor", "--calls", calls)),
+            ("node_socket_floor", self.node("latency", "socket_floor", "--calls", calls)),
         ]
 
     def rss_command(self) -> List[str]:
@@ -298,6 +304,7 @@ THROUGHPUT_ROWS = [
     ("node_rps", "Node: truto-ticketing", None, "Node, 64 concurrent"),
     ("node_fetch_rps", "Node: fetch", "node_rps", "Node, 64 concurrent"),
     ("node_undici_request_rps", "Node: undici.request", "node_rps", "Node, 64 concurrent"),
+    ("node_socket_floor_rps", "Node: bare net.Socket floor (not a client)", "node_rps", "Node, 64 concurrent"),
     ("sandbox_rps", "sandbox capacity (raw reqwest, 256 concurrent)", None, "Sandbox"),
 ]
 
@@ -384,6 +391,7 @@ def markdown(results: Dict[str, Any]) -> str:
 def svg_chart(results: Dict[str, Any]) -> str:
     """A horizontal bar per client, grouped by language; the SDK's bars are highlighted."""
     ours = {"rust_core_rps", "python_async_rps", "python_sync_threads_rps", "node_rps"}
+    not_clients = {"node_socket_floor_rps", "sandbox_rps"}
     label_width, bar_width, row, gap = 330, 440, 24, 16
     top = 52
     peak = max(results[key] for key, *_ in THROUGHPUT_ROWS)
@@ -399,7 +407,7 @@ def svg_chart(results: Dict[str, Any]) -> str:
             y += row
         value = results[key]
         width = max(1.0, bar_width * value / peak)
-        colour = "#d9480f" if key in ours else ("#868e96" if key == "sandbox_rps" else "#4c6ef5")
+        colour = "#d9480f" if key in ours else ("#868e96" if key in not_clients else "#4c6ef5")
         parts.append(f'<text x="{label_width - 8}" y="{y + 14}" text-anchor="end">{escape(label)}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{width:.1f}" height="{row - 6}" '
                      f'fill="{colour}"/>')
@@ -413,8 +421,8 @@ def svg_chart(results: Dict[str, Any]) -> str:
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">\n'
         f'<rect width="100%" height="100%" fill="white"/>\n'
         f'<text x="10" y="22" font-size="14" font-weight="bold">{escape(title)}</text>\n'
-        f'<text x="10" y="40" fill="#495057">orange: truto-ticketing; blue: the peers; grey: the sandbox '
-        f'alone. {results["machine"]["cores"]} cores, shared with the sandbox.</text>\n'
+        f'<text x="10" y="40" fill="#495057">orange: truto-ticketing; blue: the peers; grey: a floor and the '
+        f'sandbox alone. {results["machine"]["cores"]} cores, shared with the sandbox.</text>\n'
         + "\n".join(parts)
         + f'\n<text x="10" y="{height - 10}" fill="#495057">{escape(results["generated_at"])}, '
         f'{results["rounds_count"]} rounds</text>\n</svg>\n'

@@ -1,7 +1,7 @@
 // The Node side of `benches/run`: one measurement per process, one JSON line out.
 //
-//   node bench.mjs throughput --client truto|fetch|undici --url URL --package DIR [--concurrency 64] [--calls 10000]
-//   node bench.mjs latency    --client truto --url URL --package DIR [--calls 2000]
+//   node bench.mjs throughput --client truto|fetch|undici|socket_floor --url URL --package DIR [--concurrency 64] [--calls 10000]
+//   node bench.mjs latency    --client truto|fetch|undici|socket_floor --url URL --package DIR [--calls 2000]
 //
 // `--package` is the truto-ticketing package folder to load (the harness stages one with
 // the release addon). Every client does the same work: create_user on the account with
@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import net from 'node:net'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -82,7 +83,71 @@ async function caller(client) {
       return created(response.statusCode, await response.body.json())
     }
   }
+  if (client === 'socket_floor') {
+    const floor = new SocketFloor(new URL(values.url))
+    return () => floor.createUser()
+  }
   throw new Error(`unknown client ${client}`)
+}
+
+/**
+ * Not a client anyone would use: the least a Node client whose I/O is done in JavaScript
+ * can do per call, to read the others against. Keep-alive HTTP/1.1 on bare `net.Socket`s
+ * (one call in flight on each), the request written as one string, the answer found by
+ * its content-length and parsed with JSON.parse. No validation, no timeouts, no retries,
+ * no chunked answers, no errors beyond a wrong status.
+ */
+class SocketFloor {
+  #idle = []
+
+  constructor(url) {
+    this.host = url.hostname
+    this.port = Number(url.port)
+    this.target = `${USERS_PATH}?integrated_account_id=${encodeURIComponent(values.account)}`
+  }
+
+  createUser() {
+    const payload = JSON.stringify(body)
+    const request =
+      `POST ${this.target} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\n` +
+      `authorization: Bearer ${values.token}\r\naccept: application/json\r\n` +
+      `content-type: application/json\r\nidempotency-key: ${randomUUID()}\r\n` +
+      `content-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`
+    const connection = this.#idle.pop() ?? this.#connect()
+    return new Promise((resolve, reject) => {
+      connection.waiting = { resolve, reject }
+      connection.socket.write(request)
+    }).finally(() => this.#idle.push(connection))
+  }
+
+  #connect() {
+    const socket = net.connect({ host: this.host, port: this.port, noDelay: true })
+    const connection = { socket, waiting: null, buffered: Buffer.alloc(0) }
+    socket.on('error', (error) => connection.waiting?.reject(error))
+    socket.on('data', (chunk) => {
+      const buffered = connection.buffered.length ? Buffer.concat([connection.buffered, chunk]) : chunk
+      connection.buffered = buffered
+      const headEnd = buffered.indexOf('\r\n\r\n')
+      if (headEnd < 0) {
+        return
+      }
+      const head = buffered.toString('latin1', 0, headEnd)
+      const bodyStart = headEnd + 4
+      const bodyEnd = bodyStart + Number(/\r\ncontent-length: *(\d+)/i.exec(head)[1])
+      if (buffered.length < bodyEnd) {
+        return
+      }
+      connection.buffered = buffered.subarray(bodyEnd)
+      const { resolve, reject } = connection.waiting
+      connection.waiting = null
+      try {
+        resolve(created(Number(head.slice(9, 12)), JSON.parse(buffered.toString('utf8', bodyStart, bodyEnd))))
+      } catch (error) {
+        reject(error)
+      }
+    })
+    return connection
+  }
 }
 
 /** `count` calls from `concurrency` workers, each taking the next call when done. */
@@ -127,3 +192,5 @@ async function main() {
 }
 
 console.log(JSON.stringify(await main()))
+// The floor's sockets stay open (and referenced) after its last call.
+process.exit(0)
