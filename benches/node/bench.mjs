@@ -124,6 +124,7 @@ class SocketFloor {
     const socket = net.connect({ host: this.host, port: this.port, noDelay: true })
     const connection = { socket, waiting: null, buffered: Buffer.alloc(0) }
     socket.on('error', (error) => connection.waiting?.reject(error))
+    socket.on('close', () => connection.waiting?.reject(new Error('the server closed the connection')))
     socket.on('data', (chunk) => {
       const buffered = connection.buffered.length ? Buffer.concat([connection.buffered, chunk]) : chunk
       connection.buffered = buffered
