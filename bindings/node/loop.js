@@ -10,7 +10,7 @@
 
 const net = require('node:net')
 
-/** Idle connections older than this are closed rather than reused (reqwest's default). */
+/** Idle connections older than this are closed rather than reused (as in the core's own pool). */
 const IDLE_MS = 90_000
 /** The kind of a `LoopCall` step that asks for another attempt after a wait. */
 const RETRY = 5

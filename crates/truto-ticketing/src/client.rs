@@ -9,6 +9,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use rustls::ClientConfig;
 use url::Url;
 
+use crate::connections::ConnectionPool;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::secret::SecretString;
@@ -55,12 +56,16 @@ pub(crate) struct ClientInner {
     pub(crate) max_retries: u32,
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) max_response_bytes: usize,
-    /// What event-loop-driven calls ([`crate::driven`]) need that reqwest keeps to itself.
+    /// What calls on the core's own connections ([`crate::connections`], and those
+    /// driven by a binding's event loop, [`crate::driven`]) need that reqwest keeps to
+    /// itself.
     pub(crate) user_agent: HeaderValue,
     pub(crate) connect_timeout: Duration,
     pub(crate) tls: Arc<rustls::ClientConfig>,
     /// False when a proxy is configured in the environment: only reqwest speaks to proxies.
     pub(crate) drivable: bool,
+    /// The keep-alive connections of calls the core makes itself ([`crate::connections`]).
+    pub(crate) connections: ConnectionPool,
 }
 
 impl Client {
@@ -291,6 +296,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout,
                 tls,
                 drivable: !proxy_configured(),
+                connections: ConnectionPool::default(),
             }),
         })
     }

@@ -1,7 +1,8 @@
 //! Calls whose socket I/O is done by an event loop the SDK does not own ("sans-I/O").
 //!
-//! A language binding normally hands each call to the core's I/O thread (reqwest on
-//! tokio) and is woken when it ends. For a call alone in flight, those two hand-offs
+//! A language binding normally hands each call to the core's I/O thread (tokio, with
+//! the core's own connections of [`crate::connections`], which run this module's
+//! [`Connection`]) and is woken when it ends. For a call alone in flight, those two hand-offs
 //! between threads are most of what the binding adds to the call's latency. This module
 //! lets a binding run such a call on its own event loop instead (asyncio's, libuv's):
 //! the binding opens TCP connections, moves bytes between them and a [`Connection`], and
@@ -61,19 +62,7 @@ impl Client {
     /// Where driven calls of this client connect; `None` when calls cannot be driven
     /// because a proxy is configured (`HTTPS_PROXY`, ...), which only reqwest speaks to.
     pub fn driven_origin(&self) -> Option<Origin> {
-        if !self.inner.drivable {
-            return None;
-        }
-        let url = &self.inner.parsed_base_url;
-        let host = url
-            .host_str()?
-            .trim_start_matches('[')
-            .trim_end_matches(']');
-        Some(Origin {
-            host: host.to_owned(),
-            port: url.port_or_known_default()?,
-            tls: url.scheme() == "https",
-        })
+        self.inner.origin()
     }
 
     /// The time allowed to open a connection.
@@ -110,8 +99,40 @@ impl Client {
 }
 
 impl ClientInner {
+    /// Where this client's calls connect when the core makes the connection itself (its
+    /// own transport, or a binding's event loop); `None` when a proxy is configured.
+    pub(crate) fn origin(&self) -> Option<Origin> {
+        if !self.drivable {
+            return None;
+        }
+        let url = &self.parsed_base_url;
+        let host = url
+            .host_str()?
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        Some(Origin {
+            host: host.to_owned(),
+            port: url.port_or_known_default()?,
+            tls: url.scheme() == "https",
+        })
+    }
+
+    /// The `timeout` error of a connection not made within the client's connect timeout.
+    pub(crate) fn connect_timed_out(&self) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            ErrorDetails {
+                message: format!(
+                    "could not connect within {} ms",
+                    self.connect_timeout.as_millis()
+                ),
+                ..ErrorDetails::default()
+            },
+        )
+    }
+
     /// The HTTP/1.1 request of `call`, as reqwest would send it.
-    fn encode_request(&self, call: &Call) -> Bytes {
+    pub(crate) fn encode_request(&self, call: &Call) -> Bytes {
         let url = self.endpoint(call);
         let mut target = url.path().to_owned();
         if let Some(query) = url.query() {
@@ -239,10 +260,7 @@ impl DrivenCall {
     /// `connection` read, once [`Connection::feed`] or [`Connection::end_of_stream`] said
     /// it is over: the answer, or what was wrong with it.
     pub fn finish_on(&mut self, connection: &mut Connection) -> Step {
-        let ended = connection
-            .ended
-            .take()
-            .unwrap_or_else(|| Err(connection_error("the attempt ended without an answer")));
+        let ended = connection.take_ended();
         let elapsed_ms = self.attempt_started.elapsed().as_millis() as u64;
         let failure = match ended {
             Ok(answer) if answer.status.is_success() => {
@@ -265,16 +283,7 @@ impl DrivenCall {
         let failure = match outcome {
             AttemptOutcome::Failed(error) => Failure::plain(error),
             AttemptOutcome::TimedOut => Failure::timed_out(self.call.timeout),
-            AttemptOutcome::ConnectTimedOut => Failure::plain(Error::new(
-                ErrorKind::Timeout,
-                ErrorDetails {
-                    message: format!(
-                        "could not connect within {} ms",
-                        self.client.connect_timeout.as_millis()
-                    ),
-                    ..ErrorDetails::default()
-                },
-            )),
+            AttemptOutcome::ConnectTimedOut => Failure::plain(self.client.connect_timed_out()),
         };
         self.after(failure, elapsed_ms)
     }
@@ -320,10 +329,10 @@ pub fn connection_error(what: impl Into<String>) -> Error {
 
 /// A complete answer read by a [`Connection`].
 #[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
     keep_alive: bool,
 }
 
@@ -356,8 +365,13 @@ impl Connection {
         let origin = client
             .driven_origin()
             .ok_or_else(|| connection_error("this client's calls cannot be driven"))?;
-        let tls_config = origin.tls.then(|| Arc::clone(&client.inner.tls));
-        Connection::with_tls(&origin.host, tls_config, client.inner.max_response_bytes)
+        Connection::to(&client.inner, &origin)
+    }
+
+    /// A connection of `client`'s to `origin`, just opened (see [`Connection::new`]).
+    pub(crate) fn to(client: &ClientInner, origin: &Origin) -> Result<Connection> {
+        let tls_config = origin.tls.then(|| Arc::clone(&client.tls));
+        Connection::with_tls(&origin.host, tls_config, client.max_response_bytes)
     }
 
     fn with_tls(
@@ -390,7 +404,7 @@ impl Connection {
 
     /// Starts an exchange: gives the bytes to write (with TLS, what can be encrypted now;
     /// the rest follows the handshake through [`Connection::take_outgoing`]).
-    fn send(&mut self, request: &Bytes) -> Bytes {
+    pub(crate) fn send(&mut self, request: &Bytes) -> Bytes {
         self.reader = Some(ResponseReader::new(self.max_response_bytes));
         self.ended = None;
         self.reusable = false;
@@ -430,6 +444,14 @@ impl Connection {
     pub fn end_of_stream(&mut self, error: Option<&str>) -> bool {
         let progress = self.closed(error);
         self.settle(progress)
+    }
+
+    /// How the attempt in flight ended, once [`Connection::feed`] or
+    /// [`Connection::end_of_stream`] said it is over: the whole answer, or what was wrong.
+    pub(crate) fn take_ended(&mut self) -> Result<Answer> {
+        self.ended
+            .take()
+            .unwrap_or_else(|| Err(connection_error("the attempt ended without an answer")))
     }
 
     fn settle(&mut self, progress: Result<Option<Answer>>) -> bool {

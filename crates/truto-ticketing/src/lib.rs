@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod connections;
 pub mod driven;
 mod error;
 #[cfg(feature = "logging")]

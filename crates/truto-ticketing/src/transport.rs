@@ -10,6 +10,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::client::ClientInner;
+use crate::driven::Origin;
 use crate::error::{Error, ErrorDetails, ErrorInsight, ErrorKind, Result};
 use crate::retry::server_requested_delay;
 use crate::secret::SecretString;
@@ -43,6 +44,14 @@ pub(crate) enum Answer {
     },
     /// The body not yet read: the caller streams it.
     Streamed(reqwest::Response),
+}
+
+/// How a call's attempts go out.
+enum Route {
+    /// On the core's own connections ([`crate::connections`]): the encoded request.
+    Own { origin: Origin, request: Bytes },
+    /// Through reqwest, which alone speaks to proxies and streams answers.
+    Reqwest(Url),
 }
 
 /// Whether a successful answer's body is read before returning.
@@ -102,12 +111,26 @@ impl ClientInner {
     /// Runs the call: attempts until success, a final failure, or retries run out.
     /// Gives the answer and how many attempts it took.
     async fn execute(&self, call: &Call, mode: BodyMode) -> Result<(Answer, u32)> {
-        let url = self.endpoint(call);
+        let route = match (mode, self.origin()) {
+            (BodyMode::Buffered, Some(origin)) => Route::Own {
+                request: self.encode_request(call),
+                origin,
+            },
+            _ => Route::Reqwest(self.endpoint(call)),
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
             let started = Instant::now();
-            let outcome = tokio::time::timeout(call.timeout, self.attempt(&url, call, mode)).await;
+            let outcome = match &route {
+                Route::Own { origin, request } => {
+                    let attempt = self.attempt_on_own_connection(origin, request);
+                    tokio::time::timeout(call.timeout, attempt).await
+                }
+                Route::Reqwest(url) => {
+                    tokio::time::timeout(call.timeout, self.attempt(url, call, mode)).await
+                }
+            };
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let failure = match outcome {
                 Ok(Ok(answer)) => {

@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use truto_sandbox::{Fault, Sandbox, SandboxConfig};
-use truto_ticketing::{Client, CreateUserResponse, Email, ErrorKind, NewUser};
+use truto_ticketing::{
+    Client, CreateUserOptions, CreateUserResponse, Email, ErrorKind, NewUser, ResponseFormat,
+};
 
 #[path = "support/blocking_driver.rs"]
 mod blocking_driver;
@@ -34,7 +36,7 @@ fn ada() -> NewUser {
 }
 
 #[test]
-fn a_driven_call_sends_what_reqwest_sends_and_reads_the_user() {
+fn every_route_sends_what_reqwest_sends_and_a_driven_call_reads_the_user() {
     let sandbox = sandbox();
     let client = client_for(&sandbox);
     let driven = blocking_driver::create_user_driven(&client, &ada()).expect("created");
@@ -49,12 +51,25 @@ fn a_driven_call_sends_what_reqwest_sends_and_reads_the_user() {
         .expect("a runtime");
     runtime
         .block_on(client.create_user(ACCOUNT, &ada()).send())
-        .expect("created through reqwest");
+        .expect("created on the core's own connections");
+    // A `stream` call is the one that still goes out through reqwest (src/connections.rs),
+    // the reference for the bytes the core writes itself. It differs in one query
+    // parameter, which asks for the format.
+    let (user, options) = (ada(), CreateUserOptions::default());
+    let streamed = client.create_user_with(ACCOUNT, &user, &options, ResponseFormat::Stream);
+    runtime.block_on(streamed).expect("created through reqwest");
     let requests = sandbox.requests();
-    let [driven, through_reqwest] = &requests[..] else {
-        panic!("two requests, not {}", requests.len());
+    let [driven, on_own_connection, through_reqwest] = &requests[..] else {
+        panic!("three requests, not {}", requests.len());
     };
-    assert_eq!(without_key(driven), without_key(through_reqwest));
+    let mut reference = without_key(through_reqwest);
+    let format = ["truto_response_format", "stream"];
+    let query = reference["query_pairs"]
+        .as_array_mut()
+        .expect("query pairs");
+    assert_eq!(query.pop(), Some(serde_json::json!(format)));
+    assert_eq!(without_key(driven), reference);
+    assert_eq!(without_key(on_own_connection), reference);
 }
 
 /// What a logged request says, but its idempotency key (each call has its own).

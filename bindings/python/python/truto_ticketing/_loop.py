@@ -17,7 +17,7 @@ from ._native import LoopCall, LoopConnection, NativeAsyncClient
 
 __all__ = ["LoopPool"]
 
-# Idle connections older than this are closed rather than reused (reqwest's default).
+# Idle connections older than this are closed rather than reused (as in the core's own pool).
 _IDLE_SECONDS = 90.0
 _TIMED_OUT = object()
 
