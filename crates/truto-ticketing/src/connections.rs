@@ -15,15 +15,23 @@
 //! What hyper's pool does in the background is done here when a connection is taken:
 //! an idle connection is dropped after [`IDLE_TIMEOUT`] (as reqwest's pool is set up
 //! in `client.rs`), or when the server has closed it or sent it something unasked.
+//!
+//! A socket belongs to the tokio runtime it was opened on: only that runtime's I/O
+//! driver wakes a task waiting on it. So a call takes only connections opened on its
+//! own runtime, and one whose runtime has shut down is dropped. A client kept in a
+//! static and used from one `#[tokio::test]` runtime after another works, which
+//! reqwest's pool does not promise.
 
 use std::collections::VecDeque;
 use std::io;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::runtime::{Handle, Id as RuntimeId};
 
 use crate::client::ClientInner;
 use crate::driven::{Connection, Origin, connection_error};
@@ -46,13 +54,20 @@ struct IdleConnection {
     socket: TcpStream,
     connection: Connection,
     since: Instant,
+    /// The runtime whose I/O driver the socket is registered with.
+    runtime: RuntimeId,
 }
 
 impl ConnectionPool {
-    /// The most recently used connection that is still fit to carry a call.
-    fn take(&self) -> Option<(TcpStream, Connection)> {
+    /// The most recently used connection opened on `runtime` that is still fit to carry
+    /// a call.
+    fn take(&self, runtime: RuntimeId) -> Option<(TcpStream, Connection)> {
         loop {
-            let idle = self.lock().pop_back()?;
+            let idle = {
+                let mut idle = self.lock();
+                let newest_of_runtime = idle.iter().rposition(|idle| idle.runtime == runtime)?;
+                idle.remove(newest_of_runtime)?
+            };
             // Dropped outside the lock: closing a socket is a system call.
             if idle.since.elapsed() < IDLE_TIMEOUT && still_open(&idle.socket) {
                 return Some((idle.socket, idle.connection));
@@ -61,7 +76,7 @@ impl ConnectionPool {
     }
 
     /// Returns a connection after a call, and closes those idle for too long.
-    fn put(&self, socket: TcpStream, connection: Connection) {
+    fn put(&self, socket: TcpStream, connection: Connection, runtime: RuntimeId) {
         let now = Instant::now();
         let mut expired = Vec::new();
         {
@@ -76,23 +91,33 @@ impl ConnectionPool {
                 socket,
                 connection,
                 since: now,
+                runtime,
             });
         }
         drop(expired);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<IdleConnection>> {
+    fn lock(&self) -> MutexGuard<'_, VecDeque<IdleConnection>> {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// Whether an idle connection is still open with nothing unread: a read that would
-/// block. A server that closed it (read gives 0 bytes), reset it, or sent something no
-/// request asked for has made it unusable. tokio answers without a system call when it
-/// has seen nothing arrive.
+/// Whether an idle connection is still open with nothing unread, and its runtime still
+/// running. A server that closed it (a read gives 0 bytes), reset it, or sent something
+/// no request asked for has made it unusable. When tokio has seen nothing arrive, this
+/// makes no system call.
 fn still_open(socket: &TcpStream) -> bool {
-    let mut probe = [0u8; 1];
-    matches!(socket.try_read(&mut probe), Err(error) if error.kind() == io::ErrorKind::WouldBlock)
+    // Nobody waits on this poll, hence the waker that does nothing; the call's first
+    // read registers its own.
+    match socket.poll_read_ready(&mut Context::from_waker(Waker::noop())) {
+        Poll::Pending => true,
+        // The runtime's I/O driver has shut down.
+        Poll::Ready(Err(_)) => false,
+        Poll::Ready(Ok(())) => {
+            let mut probe = [0u8; 1];
+            matches!(socket.try_read(&mut probe), Err(error) if error.kind() == io::ErrorKind::WouldBlock)
+        }
+    }
 }
 
 impl ClientInner {
@@ -104,7 +129,8 @@ impl ClientInner {
         origin: &Origin,
         request: &Bytes,
     ) -> std::result::Result<Answer, Failure> {
-        let (mut socket, mut connection) = match self.connections.take() {
+        let runtime = Handle::current().id();
+        let (mut socket, mut connection) = match self.connections.take(runtime) {
             Some(idle) => idle,
             None => self.connect(origin).await.map_err(Failure::plain)?,
         };
@@ -112,7 +138,7 @@ impl ClientInner {
             .await
             .map_err(Failure::plain)?;
         if connection.is_reusable() {
-            self.connections.put(socket, connection);
+            self.connections.put(socket, connection, runtime);
         }
         if read.status.is_success() {
             Ok(Answer::Buffered {

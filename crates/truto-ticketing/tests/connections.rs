@@ -13,7 +13,7 @@ use truto_ticketing::{Client, Email, ErrorKind, NewUser, User};
 
 const USER: &str = r#"{"id":"u-1","name":"Ada Lovelace","emails":[{"email":"ada@example.com"}]}"#;
 
-/// What the server does with a connection once it has answered a request on it.
+/// What the server does with a connection once it has requests_read a request on it.
 #[derive(Clone, Copy)]
 enum AfterAnswer {
     /// Waits for the next request, as Truto does.
@@ -38,13 +38,13 @@ impl Server {
         let url = format!("http://{}", listener.local_addr().expect("an address"));
         let connections = Arc::new(AtomicUsize::new(0));
         let requests = Arc::new(AtomicUsize::new(0));
-        let (accepted, answered) = (Arc::clone(&connections), Arc::clone(&requests));
+        let (accepted, requests_read) = (Arc::clone(&connections), Arc::clone(&requests));
         std::thread::spawn(move || {
             for socket in listener.incoming() {
                 let Ok(socket) = socket else { return };
                 accepted.fetch_add(1, Ordering::SeqCst);
-                let answered = Arc::clone(&answered);
-                std::thread::spawn(move || serve(socket, after, &answered));
+                let requests_read = Arc::clone(&requests_read);
+                std::thread::spawn(move || serve(socket, after, &requests_read));
             }
         });
         Server {
@@ -63,7 +63,7 @@ impl Server {
     }
 }
 
-fn serve(socket: TcpStream, after: AfterAnswer, answered: &AtomicUsize) {
+fn serve(socket: TcpStream, after: AfterAnswer, requests_read: &AtomicUsize) {
     let mut reader = BufReader::new(socket.try_clone().expect("a second handle"));
     let mut writer = socket;
     while let Some(body_length) = read_head(&mut reader) {
@@ -71,6 +71,8 @@ fn serve(socket: TcpStream, after: AfterAnswer, answered: &AtomicUsize) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
+        // Counted before the answer goes out, so that a client holding its answer sees it.
+        requests_read.fetch_add(1, Ordering::SeqCst);
         let close = matches!(after, AfterAnswer::SayCloseThenLinger);
         let answer = format!(
             "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}\r\n{USER}",
@@ -80,7 +82,6 @@ fn serve(socket: TcpStream, after: AfterAnswer, answered: &AtomicUsize) {
         if writer.write_all(answer.as_bytes()).is_err() {
             return;
         }
-        answered.fetch_add(1, Ordering::SeqCst);
         match after {
             AfterAnswer::KeepOpen => {}
             // Dropping both handles closes the connection.
@@ -218,4 +219,48 @@ async fn a_call_cut_short_by_its_timeout_leaves_no_connection_behind() {
     assert_eq!(error.attempts(), 2);
     // The retry did not wait on the connection the first attempt gave up on.
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_client_outlives_the_runtime_its_connections_were_opened_on() {
+    // Each `#[tokio::test]` has a runtime of its own, and a client kept in a static is
+    // used from one after the other: a connection opened on a runtime that is gone must
+    // not fail the next call (no retries here to hide it).
+    let server = Server::start(AfterAnswer::KeepOpen);
+    let client = client_for(&server);
+    for _ in 0..3 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(create(&client)).expect("created");
+    }
+    assert_eq!(server.requests(), 3);
+}
+
+#[test]
+fn a_call_does_not_wait_on_a_connection_of_another_runtime() {
+    // Only the runtime a socket was opened on wakes a task waiting on it, and an idle
+    // current-thread runtime runs nothing: a call on another runtime that took its
+    // connection would wait out its timeout.
+    let server = Server::start(AfterAnswer::KeepOpen);
+    let client = client_for(&server);
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    };
+    let (idle_runtime, other_runtime) = (runtime(), runtime());
+    idle_runtime.block_on(create(&client)).expect("created");
+    let started = std::time::Instant::now();
+    other_runtime
+        .block_on(create(&client))
+        .expect("created on a connection of its own runtime");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.connections(), 2);
 }
