@@ -1,14 +1,15 @@
 //! Calls whose socket I/O is done by an event loop the SDK does not own ("sans-I/O").
 //!
 //! A language binding normally hands each call to the core's I/O thread (tokio, with
-//! the core's own connections of [`crate::connections`], which run this module's
-//! [`Connection`]) and is woken when it ends. For a call alone in flight, those two hand-offs
-//! between threads are most of what the binding adds to the call's latency. This module
-//! lets a binding run such a call on its own event loop instead (asyncio's, libuv's):
-//! the binding opens TCP connections, moves bytes between them and a [`Connection`], and
-//! keeps time; the core does everything else, as it does for its own calls: the request
-//! (the same bytes reqwest would send), TLS (the same rustls configuration and
-//! certificate checks), reading the answer, errors, and whether and when to retry.
+//! the core's own keep-alive connections of `src/connections.rs`, which run this
+//! module's [`Connection`]) and is woken when it ends. For a call alone in flight, those two
+//! hand-offs between threads are most of what the binding adds to the call's latency.
+//! This module lets a binding run such a call on its own event loop instead (asyncio's,
+//! libuv's): the binding opens TCP connections, moves bytes between them and a
+//! [`Connection`], and keeps time; the core does everything else, as it does for its own
+//! calls: the request (the same bytes reqwest would send), TLS (the same rustls
+//! configuration and certificate checks), reading the answer, errors, and whether and
+//! when to retry.
 //!
 //! A binding drives a [`DrivenCall`] like this:
 //!

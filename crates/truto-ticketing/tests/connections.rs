@@ -13,7 +13,7 @@ use truto_ticketing::{Client, Email, ErrorKind, NewUser, User};
 
 const USER: &str = r#"{"id":"u-1","name":"Ada Lovelace","emails":[{"email":"ada@example.com"}]}"#;
 
-/// What the server does with a connection once it has requests_read a request on it.
+/// What the server does with a connection once it has answered a request on it.
 #[derive(Clone, Copy)]
 enum AfterAnswer {
     /// Waits for the next request, as Truto does.
