@@ -2,11 +2,13 @@
 //! operating system's store is read (`SSL_CERT_FILE`), a call over https:// completes,
 //! speaking HTTP/1.1 by ALPN, with the token sent only inside TLS. `tests/tls.rs` is
 //! the other half: an untrusted certificate is refused. Both hold for calls driven by
-//! the caller's event loop (`truto_ticketing::driven`) too. A file of its own because
+//! the caller's event loop (`truto_ticketing::driven`) too, and calls one after another
+//! share one TLS connection of the core's own pool. A file of its own because
 //! `SSL_CERT_FILE` is process-wide. Linux only: that is where the platform verifier reads
 //! the store through `SSL_CERT_FILE` (macOS and Windows ask their own trust settings).
 #![cfg(target_os = "linux")]
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -105,6 +107,52 @@ async fn serve_once() -> (u16, Arc<Mutex<Seen>>) {
     (port, seen)
 }
 
+/// An HTTPS server on loopback that keeps its connections open and answers every request
+/// on them with a created user; counts the connections and the requests.
+async fn serve_keep_alive() -> (u16, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let certificate = CertificateDer::from_pem_slice(LEAF_PEM.as_bytes()).expect("certificate");
+    let key = PrivateKeyDer::from_pem_slice(LEAF_KEY_PEM.as_bytes()).expect("key");
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![certificate], key)
+        .expect("server config");
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let (connections, requests) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (accepted, answered) = (connections.clone(), requests.clone());
+    tokio::spawn(async move {
+        loop {
+            let (tcp, _) = listener.accept().await.expect("accept");
+            accepted.fetch_add(1, Ordering::SeqCst);
+            let (acceptor, answered) = (acceptor.clone(), answered.clone());
+            tokio::spawn(async move {
+                let mut tls = acceptor.accept(tcp).await.expect("handshake");
+                let mut buffer = vec![0; 64 * 1024];
+                loop {
+                    let mut request = Vec::new();
+                    while !complete(&request) {
+                        match tls.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(read) => request.extend_from_slice(&buffer[..read]),
+                        }
+                    }
+                    answered.fetch_add(1, Ordering::SeqCst);
+                    let body = r#"{"id":"u-1","name":"Ada Lovelace"}"#;
+                    let answer = format!(
+                        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    tls.write_all(answer.as_bytes()).await.expect("write");
+                }
+            });
+        }
+    });
+    (port, connections, requests)
+}
+
 /// A client of the server on `port`, by the name its certificate carries.
 fn client_for(port: u16) -> Client {
     Client::builder()
@@ -182,11 +230,35 @@ fn a_call_over_https_to_a_trusted_server_completes() {
             panic!("a unified call answers with a user");
         };
         assert_eq!(created.id, "u-1");
-        let seen = seen.lock().unwrap();
-        assert_eq!(seen.alpn.as_deref(), Some(&b"http/1.1"[..]), "ALPN, driven");
-        assert!(
-            String::from_utf8_lossy(&seen.request).contains(&format!("Bearer {TOKEN}")),
-            "driven"
+        {
+            let seen = seen.lock().unwrap();
+            assert_eq!(seen.alpn.as_deref(), Some(&b"http/1.1"[..]), "ALPN, driven");
+            assert!(
+                String::from_utf8_lossy(&seen.request).contains(&format!("Bearer {TOKEN}")),
+                "driven"
+            );
+        }
+
+        // Calls one after another share one TLS connection of the core's own: what
+        // TLS 1.3 sends after the handshake (session tickets) must not make an idle
+        // connection look unusable to the pool.
+        let (port, connections, requests) = serve_keep_alive().await;
+        let client = client_for(port);
+        let user = NewUser::new()
+            .name("Ada Lovelace")
+            .email(Email::primary("ada@example.com"));
+        for _ in 0..3 {
+            client
+                .create_user("sandbox-dixa", &user)
+                .await
+                .expect("the call completes over TLS");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(requests.load(Ordering::SeqCst), 3);
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            1,
+            "one TLS connection, reused"
         );
     });
     let _ = std::fs::remove_file(roots);
