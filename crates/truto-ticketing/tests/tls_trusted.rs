@@ -66,9 +66,8 @@ struct Seen {
     request: Vec<u8>,
 }
 
-/// An HTTPS server on loopback, with the leaf certificate, that answers one request
-/// with a created user and records the connection.
-async fn serve_once() -> (u16, Arc<Mutex<Seen>>) {
+/// A TLS acceptor with the leaf certificate, offering `h2` and `http/1.1` by ALPN.
+fn acceptor() -> TlsAcceptor {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let certificate = CertificateDer::from_pem_slice(LEAF_PEM.as_bytes()).expect("certificate");
     let key = PrivateKeyDer::from_pem_slice(LEAF_KEY_PEM.as_bytes()).expect("key");
@@ -77,7 +76,13 @@ async fn serve_once() -> (u16, Arc<Mutex<Seen>>) {
         .with_single_cert(vec![certificate], key)
         .expect("server config");
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    let acceptor = TlsAcceptor::from(Arc::new(config));
+    TlsAcceptor::from(Arc::new(config))
+}
+
+/// An HTTPS server on loopback, with the leaf certificate, that answers one request
+/// with a created user and records the connection.
+async fn serve_once() -> (u16, Arc<Mutex<Seen>>) {
+    let acceptor = acceptor();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Seen::default()));
@@ -110,14 +115,7 @@ async fn serve_once() -> (u16, Arc<Mutex<Seen>>) {
 /// An HTTPS server on loopback that keeps its connections open and answers every request
 /// on them with a created user; counts the connections and the requests.
 async fn serve_keep_alive() -> (u16, Arc<AtomicUsize>, Arc<AtomicUsize>) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let certificate = CertificateDer::from_pem_slice(LEAF_PEM.as_bytes()).expect("certificate");
-    let key = PrivateKeyDer::from_pem_slice(LEAF_KEY_PEM.as_bytes()).expect("key");
-    let config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![certificate], key)
-        .expect("server config");
-    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let acceptor = acceptor();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().unwrap().port();
     let (connections, requests) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
