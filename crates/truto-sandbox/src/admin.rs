@@ -43,11 +43,17 @@ pub(crate) fn handle(state: &State, peer: SocketAddr, parts: &Parts, body: &Byte
             Ok(json) => reply::json(StatusCode::OK, json),
             Err(error) => reply::error(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
         },
+        ("stats", &Method::GET) => reply::json(
+            StatusCode::OK,
+            serde_json::json!({ "connections_accepted": state.stats.connections() })
+                .to_string()
+                .into_bytes(),
+        ),
         ("reset", &Method::POST) => {
             state.reset();
             reply::no_content()
         }
-        ("faults" | "users" | "requests" | "reset", _) => {
+        ("faults" | "users" | "requests" | "stats" | "reset", _) => {
             reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
         }
         _ => reply::error(StatusCode::NOT_FOUND, "Not Found"),

@@ -26,6 +26,12 @@ pub struct SandboxConfig {
     /// How many requests [`Sandbox::requests`](crate::Sandbox::requests)
     /// remembers; the oldest are forgotten first (default 10 000).
     pub request_log_capacity: usize,
+    /// Serve HTTPS, with a certificate authority made at start
+    /// ([`Sandbox::ca_pem`](crate::Sandbox::ca_pem)), instead of plain HTTP.
+    pub tls: bool,
+    /// Added to every create before it is answered, as a provider's round trip would
+    /// be (default none).
+    pub latency: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -35,6 +41,8 @@ impl Default for SandboxConfig {
             port: 0,
             rate_limits: Some(RateLimits::truto_defaults()),
             request_log_capacity: 10_000,
+            tls: false,
+            latency: Duration::ZERO,
         }
     }
 }

@@ -27,6 +27,9 @@ const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-repl
 const STREAM_CHUNKS: usize = 4;
 
 pub(crate) async fn create_user(state: &State, parts: &Parts, body: &Bytes) -> Outcome {
+    if !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
     if !authorized(parts, &state.token) {
         return reply::error(StatusCode::UNAUTHORIZED, "Invalid API token").into();
     }

@@ -41,6 +41,7 @@ mod sandbox;
 mod server;
 mod state;
 mod store;
+mod tls;
 mod unified;
 
 pub use accounts::{BLOCKED_ACCOUNT, INTEGRATION_ACCOUNTS, READ_ONLY_ACCOUNT};

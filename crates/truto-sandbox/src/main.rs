@@ -1,10 +1,12 @@
 //! `truto-sandbox`: the sandbox as a process, for tests in any language.
 //!
-//! Its first stdout line is `listening on http://127.0.0.1:PORT`. It exits
+//! Its first stdout line is `listening on http://127.0.0.1:PORT` (`https://` with
+//! `--tls`, the CA written first to `--ca-out PATH` when given). It exits
 //! with status 0 on SIGTERM, on SIGINT, and when a piped stdin is closed, so
 //! a test harness can stop it just by closing the pipe (or dying).
 
 use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -15,12 +17,15 @@ const USAGE: &str = "\
 Usage: truto-sandbox [OPTIONS]
 
 A local server that imitates Truto's Unified Ticketing API (create user).
-Prints `listening on http://127.0.0.1:PORT` first; stops on SIGTERM, SIGINT,
-or when its stdin (a pipe) is closed.
+Prints `listening on http://127.0.0.1:PORT` first (https:// with --tls); stops
+on SIGTERM, SIGINT, or when its stdin (a pipe) is closed.
 
 Options:
   --port N            port on 127.0.0.1 (default 0: any free port)
   --token T           API token to accept (default sandbox-token)
+  --tls               serve HTTPS with a CA and a localhost certificate made at start
+  --ca-out PATH       with --tls, write the CA's certificate (PEM) to PATH first
+  --latency-ms N      add N ms to every create, as a provider's round trip would
   --no-rate-limits    never answer 429 unless a fault says so
   --account-limit N   requests per integrated account per window (default 50)
   --token-limit N     requests per API token per window (default 500)
@@ -28,9 +33,15 @@ Options:
   --help              show this help
 ";
 
+/// What the command line asks for.
+struct Options {
+    config: SandboxConfig,
+    ca_out: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
-    let config = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(config)) => config,
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
         Ok(None) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -50,19 +61,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = runtime.block_on(run(config));
+    let code = runtime.block_on(run(options));
     runtime.shutdown_timeout(Duration::from_millis(100));
     code
 }
 
-async fn run(config: SandboxConfig) -> ExitCode {
-    let sandbox = match Sandbox::start(config).await {
+async fn run(options: Options) -> ExitCode {
+    let sandbox = match Sandbox::start(options.config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
             eprintln!("truto-sandbox: cannot listen: {error}");
             return ExitCode::FAILURE;
         }
     };
+    if let (Some(path), Some(pem)) = (&options.ca_out, sandbox.ca_pem())
+        && let Err(error) = std::fs::write(path, pem)
+    {
+        eprintln!("truto-sandbox: cannot write {}: {error}", path.display());
+        return ExitCode::FAILURE;
+    }
     let mut stdout = io::stdout().lock();
     let announced =
         writeln!(stdout, "listening on {}", sandbox.url()).and_then(|()| stdout.flush());
@@ -164,8 +181,9 @@ fn stdin_can_close() -> bool {
 }
 
 /// `Ok(None)` for `--help`.
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<SandboxConfig>, String> {
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut config = SandboxConfig::default();
+    let mut ca_out = None;
     let mut limits = RateLimits::truto_defaults();
     let mut limited = true;
     let mut args = args;
@@ -188,6 +206,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<SandboxConfig
             "--port" => config.port = number(&flag, &value()?)?,
             "--token" => config.token = value()?,
             "--no-rate-limits" => limited = false,
+            "--tls" => config.tls = true,
+            "--ca-out" => ca_out = Some(PathBuf::from(value()?)),
+            "--latency-ms" => config.latency = Duration::from_millis(number(&flag, &value()?)?),
             "--account-limit" => limits.per_account = number(&flag, &value()?)?,
             "--token-limit" => limits.per_token = number(&flag, &value()?)?,
             "--window-secs" => {
@@ -201,7 +222,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<SandboxConfig
         }
     }
     config.rate_limits = limited.then_some(limits);
-    Ok(Some(config))
+    if ca_out.is_some() && !config.tls {
+        return Err("--ca-out needs --tls".into());
+    }
+    Ok(Some(Options { config, ca_out }))
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {

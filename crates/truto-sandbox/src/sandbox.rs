@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
 use crate::config::SandboxConfig;
 use crate::faults::Fault;
@@ -15,6 +16,7 @@ use crate::log::LoggedRequest;
 use crate::server::{self, ListenerSlot};
 use crate::state::{State, lock};
 use crate::store::StoredUser;
+use crate::tls::Tls;
 
 /// A Truto-compatible server on `127.0.0.1`, serving until stopped or dropped.
 ///
@@ -38,6 +40,7 @@ pub struct Sandbox {
     url: String,
     token: String,
     port: u16,
+    ca_pem: Option<String>,
     state: Arc<State>,
     running: Mutex<Option<Running>>,
 }
@@ -62,10 +65,11 @@ impl Sandbox {
     /// When called outside a tokio runtime.
     pub async fn start(config: SandboxConfig) -> io::Result<Self> {
         let listener = TcpListener::from_std(bind(config.port)?)?;
-        let (sandbox, listener, shutdown) = Self::new(&config, listener)?;
+        let (sandbox, listener, tls, shutdown) = Self::new(&config, listener)?;
         tokio::spawn(server::serve(
             listener,
             Arc::clone(&sandbox.state),
+            tls,
             shutdown,
         ));
         Ok(sandbox)
@@ -87,12 +91,12 @@ impl Sandbox {
             let _context = runtime.enter();
             TcpListener::from_std(std_listener)?
         };
-        let (sandbox, listener, shutdown) = Self::new(&config, listener)?;
+        let (sandbox, listener, tls, shutdown) = Self::new(&config, listener)?;
         let state = Arc::clone(&sandbox.state);
         let thread = std::thread::Builder::new()
             .name(format!("truto-sandbox-{}", sandbox.port))
             .spawn(move || {
-                runtime.block_on(server::serve(listener, state, shutdown));
+                runtime.block_on(server::serve(listener, state, tls, shutdown));
                 // Dropping the runtime ends the connections still open.
                 drop(runtime);
             })?;
@@ -102,17 +106,30 @@ impl Sandbox {
         Ok(sandbox)
     }
 
+    #[allow(clippy::type_complexity)]
     fn new(
         config: &SandboxConfig,
         listener: TcpListener,
-    ) -> io::Result<(Self, Arc<ListenerSlot>, watch::Receiver<bool>)> {
+    ) -> io::Result<(
+        Self,
+        Arc<ListenerSlot>,
+        Option<TlsAcceptor>,
+        watch::Receiver<bool>,
+    )> {
         let port = listener.local_addr()?.port();
         let listener = Arc::new(ListenerSlot::new(listener));
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let tls = config.tls.then(Tls::generate).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let (acceptor, ca_pem) = match tls {
+            Some(tls) => (Some(tls.acceptor), Some(tls.ca_pem)),
+            None => (None, None),
+        };
         let sandbox = Self {
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("{scheme}://127.0.0.1:{port}"),
             token: config.token.clone(),
             port,
+            ca_pem,
             state: Arc::new(State::new(config)),
             running: Mutex::new(Some(Running {
                 listener: Arc::clone(&listener),
@@ -120,12 +137,25 @@ impl Sandbox {
                 thread: None,
             })),
         };
-        Ok((sandbox, listener, shutdown_rx))
+        Ok((sandbox, listener, acceptor, shutdown_rx))
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` with [`SandboxConfig::tls`]), without a
+    /// trailing slash.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// With [`SandboxConfig::tls`], the PEM of the certificate authority that signed the
+    /// sandbox's certificate: what a client must trust to reach it.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// TCP connections accepted since the start or the last reset
+    /// (`GET /_sandbox/stats`).
+    pub fn connections_accepted(&self) -> u64 {
+        self.state.stats.connections()
     }
 
     /// The API token requests must present as `Authorization: Bearer <token>`.

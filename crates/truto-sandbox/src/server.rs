@@ -23,6 +23,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
 use crate::admin;
 use crate::create;
@@ -34,6 +35,8 @@ pub(crate) const USERS_PATH: &str = "/unified/ticketing/users";
 
 /// Request bodies beyond this are refused with 413.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// A client that has not finished its TLS handshake by then is disconnected.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -68,6 +71,7 @@ impl ListenerSlot {
 pub(crate) async fn serve(
     listener: Arc<ListenerSlot>,
     state: Arc<State>,
+    tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -78,10 +82,12 @@ pub(crate) async fn serve(
         match accepted {
             None => return,
             Some(Ok((stream, peer))) => {
+                state.stats.connection_accepted();
                 tokio::spawn(serve_connection(
                     stream,
                     peer,
                     Arc::clone(&state),
+                    tls.clone(),
                     shutdown.clone(),
                 ));
             }
@@ -96,6 +102,7 @@ async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
     state: Arc<State>,
+    tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     // Small answers must not wait for Nagle's algorithm.
@@ -107,11 +114,23 @@ async fn serve_connection(
     // hyper would close a keep-alive connection idle for 30 s, and a client
     // reusing it at that moment sees a spurious connection error: a flaky
     // test. Idle connections cost nothing here, so they stay open.
-    let connection = http1::Builder::new()
-        .header_read_timeout(None)
-        .serve_connection(TokioIo::new(stream), service);
+    let mut http = http1::Builder::new();
+    http.header_read_timeout(None);
+    let served = async {
+        match tls {
+            None => {
+                let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            }
+            Some(acceptor) => {
+                let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+                if let Ok(Ok(stream)) = handshake.await {
+                    let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                }
+            }
+        }
+    };
     tokio::select! {
-        _ = connection => {}
+        () = served => {}
         _ = shutdown.wait_for(|stop| *stop) => {}
     }
 }

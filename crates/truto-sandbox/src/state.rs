@@ -1,6 +1,8 @@
 //! Everything a running sandbox remembers, shared by every connection.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use crate::config::SandboxConfig;
 use crate::faults::FaultQueues;
@@ -17,6 +19,30 @@ pub(crate) struct State {
     pub(crate) idempotency: IdempotencyRecords,
     pub(crate) users: UserStore,
     pub(crate) log: RequestLog,
+    /// Added to the handling of every create (`SandboxConfig::latency`).
+    pub(crate) latency: Duration,
+    pub(crate) stats: Stats,
+}
+
+/// Counters `GET /_sandbox/stats` reports.
+#[derive(Default)]
+pub(crate) struct Stats {
+    connections: AtomicU64,
+}
+
+impl Stats {
+    pub(crate) fn connection_accepted(&self) {
+        self.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// TCP connections accepted since the start or the last reset.
+    pub(crate) fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    fn clear(&self) {
+        self.connections.store(0, Ordering::Relaxed);
+    }
 }
 
 impl State {
@@ -28,15 +54,18 @@ impl State {
             idempotency: IdempotencyRecords::default(),
             users: UserStore::default(),
             log: RequestLog::new(config.request_log_capacity),
+            latency: config.latency,
+            stats: Stats::default(),
         }
     }
 
-    /// Forgets users, requests, faults, idempotency records and rate windows.
+    /// Forgets users, requests, faults, idempotency records, rate windows and counters.
     pub(crate) fn reset(&self) {
         self.faults.clear();
         self.idempotency.clear();
         self.users.clear();
         self.log.clear();
+        self.stats.clear();
         if let Some(limiter) = &self.rate_limiter {
             limiter.clear();
         }

@@ -8,3 +8,4 @@ mod faults;
 mod idempotency;
 mod lifecycle;
 mod rate_limits;
+mod tls_and_stats;
