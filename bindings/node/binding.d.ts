@@ -20,11 +20,11 @@ export declare class CancelToken {
 /** A Truto API client (wrapped by `Client` in `index.js`). */
 export declare class Client {
   /**
-   * `options`: `{ token, baseUrl, timeoutMs, connectTimeoutMs, maxRetries }`, all optional.
-   * `deliver(batchJson, buffers)` receives finished calls (see `completion.rs`).
-   * Throws a core error (as `TRUTO_ERROR_JSON:{...}`) when the configuration is refused.
+   * `options`: `{ token, baseUrl, timeoutMs, connectTimeoutMs, maxRetries, caCert }`,
+   * all optional. `errorClass` (`TrutoError`) makes every error the client throws or
+   * rejects with, as `new errorClass(detail)`.
    */
-  constructor(options: object | undefined | null, deliver: (batchJson: string, buffers: Buffer[]) => void)
+  constructor(options: object | undefined | null, errorClass: new (detail: object) => Error)
   /** The base URL requests go to. */
   get baseUrl(): string
   /** The default per-attempt timeout, in milliseconds. */
@@ -32,82 +32,49 @@ export declare class Client {
   /** The default number of retries. */
   get maxRetries(): number
   /**
-   * Starts creating a user; its outcome reaches `deliver` under `callId`. `userJson`,
-   * when a string, is `JSON.stringify(user)`, read instead of walking `user` (which
-   * `index.js` only does for plain JSON data). Throws a core error (as
-   * `TRUTO_ERROR_JSON:{...}`) for bad input, before anything is started.
+   * Creates a user. `userJson`, when a string, is `JSON.stringify(user)`, read instead
+   * of walking `user` (which `index.js` only does for plain JSON data). Bad input
+   * rejects the promise before anything is sent.
    */
-  createUser(callId: number, integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null): void
-  /**
-   * `createUser` for `loop.js` to drive on the event loop: the same arguments (and
-   * errors), minus the call id and cancel token. `null` when the call cannot be driven
-   * (a proxy is configured, or the format is `stream`).
-   */
-  driveCreateUser(integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown): LoopCall | null
-  /** Where `loop.js` connects; `null` when calls cannot be driven (a proxy is set). */
-  loopOrigin(): LoopOrigin | null
-  /**
-   * The core's side of a TCP connection `loop.js` just opened to `loopOrigin()` (with
-   * TLS, its handshake is in `outgoing()`).
-   */
-  loopConnection(): LoopConnection
-}
+  createUser(integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null): Promise<any>
 
-/** One `createUser` call whose attempts `loop.js` makes on the event loop. */
-export declare class LoopCall {
-  /** Milliseconds allowed for each attempt, connecting included. */
-  get timeoutMs(): number
-  /** Starts an attempt; call it before taking or opening its connection. */
-  beginAttempt(): void
-  /** The request, as bytes to write to `connection`'s socket. */
-  send(connection: LoopConnection): Buffer
-  /** Ends the attempt with what `connection` read (its `receive` or `closed` said done). */
-  finish(connection: LoopConnection): string
-  /** Ends the attempt with a failure the event loop saw (refused, reset, ...). */
-  finishFailed(message: string): string
-  /** Ends the attempt at its timeout; `connecting` when the connect timeout ran out. */
-  finishTimedOut(connecting: boolean): string
-}
-
-/** One connection of `loop.js`'s pool, as the core reads its bytes. */
-export declare class LoopConnection {
-  /** Bytes to write to the socket now (TLS), or `null`. */
-  outgoing(): Buffer | null
-  /**
-   * Feeds bytes read from the socket; true when the attempt is over (answered or
-   * failed), for `LoopCall.finish`.
-   */
-  receive(data: Uint8Array): boolean
-  /**
-   * The socket closed (`error` says how, when it broke); true when that ends the
-   * attempt in flight, for `LoopCall.finish`.
-   */
-  closed(error?: string | undefined | null): boolean
-  /** Whether the connection can carry another call. */
-  get reusable(): boolean
 }
 
 /** A sandbox server on its own thread, serving until `stop()`. */
 export declare class Sandbox {
   /** Binds a port on 127.0.0.1 and starts serving. */
   static start(options?: SandboxOptions | undefined | null): Sandbox
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls: true`). */
   get url(): string
+  /**
+   * With `tls: true`, the PEM of the CA that signed the sandbox's certificate: pass it
+   * as the client's `caCert`.
+   */
+  get caPem(): string | null
+  /** TCP connections accepted since the start or the last reset. */
+  get connectionsAccepted(): number
+  /** Forgets users, requests, queued faults, idempotency records and rate windows. */
+  reset(): void
+  /**
+   * Queues faults (objects, as `POST /_sandbox/faults` takes them) for the next
+   * requests to `integratedAccountId`, one per request.
+   */
+  pushFaults(integratedAccountId: string, faults: object[]): void
+  /** The users created, oldest first, in one account or all. */
+  users(integratedAccountId?: string | undefined | null): Array<{ integrated_account_id: string, idempotency_key: string | null, user: any }>
+  /** The requests received on Truto's paths, oldest first. */
+  requests(): Array<{ method: string, path: string, query_pairs: [string, string][], headers: Record<string, string>, body: any, status: number | null }>
   /** The token it accepts. */
   get token(): string
   /** Stops serving and frees the port (joins the server thread off the JavaScript thread). */
   stop(): Promise<void>
 }
 
-/** Where the calls `loop.js` drives connect. */
-export interface LoopOrigin {
-  /** The host name or IP address. */
-  host: string
-  /** The TCP port. */
-  port: number
-  /** The time allowed to connect. */
-  connectTimeoutMs: number
-}
+/**
+ * The body's field names, from the core's definition: `index.d.ts`'s `NewUser` is
+ * checked against it (tests/surface.test.mjs).
+ */
+export declare function newUserFields(): Array<string>
 
 /** How to start a sandbox; every field is optional. */
 export interface SandboxOptions {
@@ -117,4 +84,8 @@ export interface SandboxOptions {
   port?: number
   /** `false` turns off Truto's rate limits (50 per account, 500 per token, every 10 s). */
   rateLimits?: boolean
+  /** `true` serves HTTPS with a CA made at start (`caPem`). */
+  tls?: boolean
+  /** Milliseconds added to every create, as a provider's round trip would be. */
+  latencyMs?: number
 }

@@ -837,6 +837,5 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
 module.exports.Client = nativeBinding.Client
-module.exports.LoopCall = nativeBinding.LoopCall
-module.exports.LoopConnection = nativeBinding.LoopConnection
 module.exports.Sandbox = nativeBinding.Sandbox
+module.exports.newUserFields = nativeBinding.newUserFields

@@ -25,6 +25,11 @@ export interface ClientOptions {
   connectTimeoutMs?: number
   /** Retries after a retryable failure (default 2, so at most 3 attempts). */
   maxRetries?: number
+  /**
+   * PEM text of root certificates to trust besides the system's: a corporate TLS
+   * proxy's CA, or a test server's (`Sandbox.caPem`). Certificates are always checked.
+   */
+  caCert?: string
 }
 
 /** What Truto puts in the response body (`truto_response_format`). */

@@ -1,18 +1,17 @@
 'use strict'
 
 // The public face of the native addon: a `Client` whose `createUser` returns a
-// Promise, and `TrutoError`, rebuilt from the core's error JSON. Everything that
-// decides behaviour happens in Rust; this file only converts, and picks where a call
-// runs: alone in flight on this thread's event loop (`loop.js`), otherwise on the
-// addon's I/O thread.
+// Promise, and `TrutoError`, which the addon makes every error with. Everything that
+// decides behaviour happens in Rust; this file only converts arguments.
 
 const native = require('./binding.js')
-const { LoopPool } = require('./loop.js')
 
-const ERROR_PREFIX = 'TRUTO_ERROR_JSON:'
 const REDACTED = '[redacted]'
 
-/** Every failure of the SDK. `code` is one of the core's error kinds, upper-cased. */
+/**
+ * Every failure of the SDK. `code` is one of the core's error kinds, upper-cased.
+ * `detail` is the core error's JSON form (`Error::to_json`), made by the addon.
+ */
 class TrutoError extends Error {
   constructor(detail) {
     super(detail.display || detail.message || detail.kind)
@@ -33,68 +32,6 @@ class TrutoError extends Error {
 
 function orUndefined(value) {
   return value === null ? undefined : value
-}
-
-/** Rebuilds a native error that carries core error JSON; anything else passes through. */
-function fromNative(error) {
-  const message = error && typeof error.message === 'string' ? error.message : ''
-  if (!message.startsWith(ERROR_PREFIX)) {
-    return error
-  }
-  const wrapped = new TrutoError(JSON.parse(message.slice(ERROR_PREFIX.length)))
-  Error.captureStackTrace?.(wrapped, fromNative)
-  return wrapped
-}
-
-/**
- * Settles the promises of a batch of finished calls. `batchJson` is a JSON array of
- * `[callId, kind, payload]` (see `src/completion.rs`): kind 0 an answer, 1 a core error's
- * JSON, 2 an abort, 3 the index of a `stream` body in `buffers`, 4 the message of a
- * failure inside the addon (a Rust panic).
- */
-function settle(pending, batchJson, buffers) {
-  for (const [callId, kind, payload] of JSON.parse(batchJson)) {
-    const call = pending.get(callId)
-    if (call === undefined) {
-      continue
-    }
-    pending.delete(callId)
-    if (kind === 0) {
-      call.resolve(payload)
-    } else if (kind === 1) {
-      call.reject(trutoError(payload))
-    } else if (kind === 2) {
-      call.reject(new Error('aborted'))
-    } else if (kind === 3) {
-      call.resolve(buffers[payload])
-    } else {
-      call.reject(new Error(payload))
-    }
-  }
-}
-
-/** Settles a call `loop.js` drove from its last step: kind 0, 1 or 4 as in a batch. */
-function settleDriven(step, resolve, reject) {
-  const [kind, payload] = step
-  if (kind === 0) {
-    resolve(payload)
-  } else if (kind === 1) {
-    reject(trutoError(payload))
-  } else {
-    reject(new Error(payload))
-  }
-}
-
-/**
- * Set to `false` on a client, its calls all go through the addon's I/O thread, even one
- * alone in flight (the tests run every case both ways).
- */
-const DRIVE_LONE_CALLS = Symbol.for('truto-ticketing.driveLoneCalls')
-
-function trutoError(detail) {
-  const error = new TrutoError(detail)
-  Error.captureStackTrace?.(error, settle)
-  return error
 }
 
 /**
@@ -165,13 +102,6 @@ function nonFiniteOption(options) {
 
 class Client {
   #native
-  /** The calls in flight on the I/O thread: call id → the resolve and reject of its promise. */
-  #pending = new Map()
-  #nextCallId = 0
-  /** Where a call alone in flight is made, on this thread (`null` behind a proxy). */
-  #pool = null
-  /** The calls in flight in `#pool`. */
-  #driving = 0
 
   /**
    * @param {import('./index').ClientOptions} [options]
@@ -181,17 +111,7 @@ class Client {
     if (refused) {
       throw refused
     }
-    try {
-      // The delivery closes over the map only, not `this`: an unreachable client can
-      // still be collected while its last calls finish.
-      const pending = this.#pending
-      this.#native = new native.Client(options, (batchJson, buffers) => settle(pending, batchJson, buffers))
-    } catch (error) {
-      throw fromNative(error)
-    }
-    const origin = this.#native.loopOrigin()
-    this.#pool = origin === null ? null : new LoopPool(this.#native, origin)
-    this[DRIVE_LONE_CALLS] = true
+    this.#native = new native.Client(options, TrutoError)
   }
 
   /** The base URL requests go to. */
@@ -216,7 +136,7 @@ class Client {
   createUser(integratedAccountId, user, options) {
     // The common call, without options, goes straight to the addon: no async frame.
     if (options === undefined || options === null) {
-      return this.#start(integratedAccountId, user, options, undefined, undefined)
+      return this.#start(integratedAccountId, user, options, undefined)
     }
     return this.#createUserWithOptions(integratedAccountId, user, options)
   }
@@ -232,7 +152,7 @@ class Client {
       throw refused
     }
     if (signal === undefined || signal === null) {
-      return this.#start(integratedAccountId, user, rest, undefined, undefined)
+      return this.#start(integratedAccountId, user, rest, undefined)
     }
     if (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
       throw new TrutoError({
@@ -247,7 +167,7 @@ class Client {
     const cancel = () => token.cancel()
     signal.addEventListener('abort', cancel, { once: true })
     try {
-      return await this.#start(integratedAccountId, user, rest, token, signal)
+      return await this.#start(integratedAccountId, user, rest, token)
     } catch (error) {
       if (signal.aborted) {
         throw signal.reason
@@ -258,51 +178,15 @@ class Client {
     }
   }
 
-  /**
-   * Starts the call: alone in flight, on this thread (`loop.js`); otherwise in the addon,
-   * whose I/O thread the calls in flight share, and the promise settles when its batch
-   * is delivered.
-   */
-  #start(integratedAccountId, user, options, token, signal) {
-    return new Promise((resolve, reject) => {
-      let driven = null
-      const callId = this.#nextCallId
-      try {
-        // Inside the try: a throwing getter or proxy in `user` rejects, as the walk would.
-        const userJson = isPlainJson(user, PLAIN_JSON_DEPTH) ? JSON.stringify(user) : undefined
-        const alone = this.#pending.size === 0 && this.#driving === 0
-        if (alone && this.#pool !== null && this[DRIVE_LONE_CALLS]) {
-          driven = this.#native.driveCreateUser(integratedAccountId, user, userJson, options)
-        }
-        if (driven === null) {
-          this.#native.createUser(callId, integratedAccountId, user, userJson, options, token)
-        }
-      } catch (error) {
-        reject(fromNative(error))
-        return
-      }
-      if (driven === null) {
-        this.#nextCallId = (callId + 1) % 0x1_0000_0000
-        this.#pending.set(callId, { resolve, reject })
-        return
-      }
-      this.#driving += 1
-      this.#pool.run(driven, signal).then(
-        (step) => {
-          this.#driving -= 1
-          settleDriven(step, resolve, reject)
-        },
-        (error) => {
-          this.#driving -= 1
-          reject(fromNative(error))
-        },
-      )
-    })
-  }
-
-  /** How many idle connections calls made on this thread keep (for tests). */
-  get [Symbol.for('truto-ticketing.idleLoopConnections')]() {
-    return this.#pool === null ? 0 : this.#pool.idleCount
+  #start(integratedAccountId, user, options, token) {
+    let userJson
+    try {
+      // A throwing getter or proxy in `user` rejects, as the walk would.
+      userJson = isPlainJson(user, PLAIN_JSON_DEPTH) ? JSON.stringify(user) : undefined
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this.#native.createUser(integratedAccountId, user, userJson, options, token)
   }
 
   toJSON() {

@@ -8,6 +8,29 @@ export interface SandboxOptions {
   port?: number
   /** `false` turns off Truto's rate limits (50 per account, 500 per token, every 10 s). */
   rateLimits?: boolean
+  /** `true` serves HTTPS with a CA made at start (`caPem`). */
+  tls?: boolean
+  /** Milliseconds added to every create, as a provider's round trip would be. */
+  latencyMs?: number
+}
+
+/** A user the sandbox created. */
+export interface StoredUser {
+  integrated_account_id: string
+  idempotency_key: string | null
+  user: any
+}
+
+/** A request the sandbox received on Truto's paths. */
+export interface LoggedRequest {
+  method: string
+  path: string
+  query: string
+  query_pairs: [string, string][]
+  headers: Record<string, string>
+  body: any
+  status: number | null
+  [key: string]: unknown
 }
 
 /**
@@ -20,10 +43,22 @@ export declare class Sandbox {
   private constructor()
   /** Starts a sandbox on a free port. */
   static start(options?: SandboxOptions): Promise<Sandbox>
-  /** `http://127.0.0.1:PORT`: pass it as the client's `baseUrl`. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls: true`): pass it as the client's `baseUrl`. */
   readonly url: string
   /** The token it accepts: pass it as the client's `token`. */
   readonly token: string
+  /** With `tls: true`, the CA that signed its certificate: pass it as the client's `caCert`. */
+  readonly caPem: string | undefined
+  /** TCP connections accepted since the start or the last reset. */
+  readonly connectionsAccepted: number
+  /** Forgets users, requests, queued faults, idempotency records and rate windows. */
+  reset(): void
+  /** Queues faults (as `POST /_sandbox/faults` takes them) for the next requests to the account. */
+  pushFaults(integratedAccountId: string, faults: object[]): void
+  /** The users created, oldest first, in one account or all. */
+  users(integratedAccountId?: string): StoredUser[]
+  /** The requests received on Truto's paths, oldest first. */
+  requests(): LoggedRequest[]
   /** Stops serving and frees the port. Idempotent. */
   stop(): Promise<void>
   toJSON(): { url: string }

@@ -24,7 +24,7 @@ class Sandbox {
     return new Sandbox(native.Sandbox.start(options ?? undefined))
   }
 
-  /** `http://127.0.0.1:PORT`: pass it as the client's `baseUrl`. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls: true`): pass it as the client's `baseUrl`. */
   get url() {
     return this.#native.url
   }
@@ -32,6 +32,36 @@ class Sandbox {
   /** The token it accepts: pass it as the client's `token`. */
   get token() {
     return this.#native.token
+  }
+
+  /** With `tls: true`, the CA that signed its certificate: pass it as the client's `caCert`. */
+  get caPem() {
+    return this.#native.caPem ?? undefined
+  }
+
+  /** TCP connections accepted since the start or the last reset. */
+  get connectionsAccepted() {
+    return this.#native.connectionsAccepted
+  }
+
+  /** Forgets users, requests, queued faults, idempotency records and rate windows. */
+  reset() {
+    this.#native.reset()
+  }
+
+  /** Queues faults for the next requests to `integratedAccountId`, one per request. */
+  pushFaults(integratedAccountId, faults) {
+    this.#native.pushFaults(integratedAccountId, faults)
+  }
+
+  /** The users created, oldest first, in one account or all. */
+  users(integratedAccountId) {
+    return this.#native.users(integratedAccountId ?? undefined)
+  }
+
+  /** The requests received on Truto's paths, oldest first. */
+  requests() {
+    return this.#native.requests()
   }
 
   /** Stops serving and frees the port. Idempotent. */

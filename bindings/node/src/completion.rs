@@ -1,171 +1,27 @@
-//! Handing finished calls back to JavaScript: one wake-up of the event loop and one
-//! JavaScript call per batch of finished calls, through one threadsafe function per
-//! client.
+//! How a Node promise waits for a Rust future: the core's [`Completions`] queue, woken
+//! through one threadsafe function per client, and settled on the JavaScript thread.
 //!
-//! napi-rs's `spawn_future` made a promise and a threadsafe function (a libuv handle,
-//! an environment cleanup hook) for every call, and woke the loop once per call
-//! (`docs/benchmarks.md` has what replacing it gained). Here a tokio
-//! thread only pushes the finished call onto a queue and, when the queue was empty,
-//! wakes the loop (with other calls in flight, one turn of the runtime later, so that the
-//! answers already arrived join the batch: [`runtime::wake_for_batch`]); the loop
-//! then hands every queued answer to `index.js` at once, as one JSON text that
-//! `JSON.parse` turns into the users (V8 builds them far faster than N-API calls can),
-//! which settles the promises it made itself.
+//! Each call's promise is made here (`napi_create_promise`) and settled straight from
+//! the threadsafe function's callback, once per batch of finished calls: napi-rs's own
+//! async functions make a threadsafe function (a libuv handle) per call and wake the
+//! loop once per call. Answers become JavaScript values through `JSON.parse` (V8 builds
+//! them far faster than property-by-property N-API calls), errors through the
+//! `TrutoError` class `index.js` hands to the client.
 
-use std::fmt::Write as _;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicPtr, Ordering};
 
-use futures_util::FutureExt;
-use napi::bindgen_prelude::{Buffer, Env, FnArgs, Function, Unknown};
+use napi::bindgen_prelude::{
+    BufferSlice, Env, Function, FunctionRef, JsObjectValue, Object, Unknown,
+};
 use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use truto_ticketing::{CreateUserResponse, Error, runtime};
+use napi::{JsValue, Status};
+use truto_ticketing::runtime::{Completions, Finished};
+use truto_ticketing::{CreateUserResponse, Error};
 
-/// What `index.js` receives: the batch as JSON text, and the `Buffer`s of `stream` answers
-/// it refers to by index.
-pub(crate) type DeliveryArgs = FnArgs<(String, Vec<Buffer>)>;
-
-/// `index.js`'s delivery function, as given to the native `Client`'s constructor.
-pub(crate) type DeliverFunction<'env> = Function<'env, DeliveryArgs, Unknown<'static>>;
-
-/// Weak: an idle client never keeps the process alive; [`Completions::spawn`] refs it
-/// while calls are in flight.
-type Wake = ThreadsafeFunction<(), Unknown<'static>, DeliveryArgs, napi::Status, false, true>;
-
-/// How a call ended, as `index.js` settles its promise.
-pub(crate) enum Outcome {
-    /// The user or JSON value, as JSON text.
-    Json(String),
-    /// The body of a `stream` call.
-    Bytes(Vec<u8>),
-    /// A core error, as `Error::to_json` text.
-    Error(String),
-    /// Cancelled through its `CancelToken`.
-    Aborted,
-    /// The call failed inside the binding (a panic, or an answer that could not be
-    /// written as JSON): the message, for a plain `Error`.
-    Internal(String),
-}
-
-/// The finished calls of one client, and the wake-up of its event loop.
-pub(crate) struct Completions {
-    queue: Arc<Queue>,
-    wake: Wake,
-}
-
-/// What the threadsafe function's callback needs (and so must not own the function).
-struct Queue {
-    finished: Mutex<Vec<(u32, Outcome)>>,
-    /// Calls started and not yet handed to JavaScript. Touched only on the JavaScript
-    /// thread (an atomic because tokio threads share the struct).
-    in_flight: AtomicUsize,
-    /// The threadsafe function's raw handle, to unref it from its own callback.
-    wake_handle: AtomicPtr<sys::napi_threadsafe_function__>,
-}
-
-impl Completions {
-    /// Completions delivered to `deliver(batchJson, buffers)` on the JavaScript thread.
-    pub(crate) fn new(deliver: &DeliverFunction<'_>) -> napi::Result<Arc<Completions>> {
-        let queue = Arc::new(Queue {
-            finished: Mutex::new(Vec::new()),
-            in_flight: AtomicUsize::new(0),
-            wake_handle: AtomicPtr::new(std::ptr::null_mut()),
-        });
-        let callback_queue = Arc::clone(&queue);
-        let wake: Wake = deliver
-            .build_threadsafe_function::<()>()
-            .weak::<true>()
-            .build_callback(move |context| Ok(callback_queue.take_batch(&context.env)))?;
-        queue.wake_handle.store(wake.raw(), Ordering::Release);
-        Ok(Arc::new(Completions { queue, wake }))
-    }
-
-    /// Runs `call` on the runtime; its outcome reaches JavaScript with the id `call_id`.
-    /// Must be called on the JavaScript thread.
-    pub(crate) fn spawn<F>(self: &Arc<Self>, env: &Env, call_id: u32, call: F)
-    where
-        F: Future<Output = Result<CreateUserResponse, Ended>> + Send + 'static,
-    {
-        if self.queue.in_flight.fetch_add(1, Ordering::Relaxed) == 0 && !self.wake.aborted() {
-            // SAFETY: not aborted, so the threadsafe function is alive, and this is the
-            // thread of the environment that created it.
-            unsafe { keep_loop_alive(env, self.wake.raw(), true) };
-        }
-        let completions = Arc::clone(self);
-        napi::bindgen_prelude::spawn(async move {
-            let outcome = match AssertUnwindSafe(call).catch_unwind().await {
-                Ok(Ok(response)) => answer(response),
-                Ok(Err(Ended::Failed(error))) => Outcome::Error(error.to_json().to_string()),
-                Ok(Err(Ended::Aborted)) => Outcome::Aborted,
-                Err(panic) => Outcome::Internal(panic_message(&*panic)),
-            };
-            // A non-empty queue already has a wake-up on its way.
-            if completions.push(call_id, outcome) {
-                completions.wake_for_batch();
-            }
-        });
-    }
-
-    /// Wakes the loop for the batch this call starts, at once or once the answers
-    /// already arrived have joined it (see [`runtime::wake_for_batch`]).
-    fn wake_for_batch(self: Arc<Self>) {
-        let in_flight = self.queue.in_flight.load(Ordering::Relaxed);
-        runtime::wake_for_batch(in_flight, move || self.wake());
-    }
-
-    /// Queues a finished call; true when the queue was empty, so a wake-up is due.
-    fn push(&self, call_id: u32, outcome: Outcome) -> bool {
-        let mut finished = self
-            .queue
-            .finished
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        finished.push((call_id, outcome));
-        finished.len() == 1
-    }
-
-    fn wake(&self) {
-        // A refused call means the environment is shutting down, and nobody is left to
-        // deliver to.
-        let _ = self.wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
-    }
-}
-
-impl Queue {
-    /// Takes every finished call as the arguments of `deliver`. Runs as the threadsafe
-    /// function's callback, on the JavaScript thread.
-    fn take_batch(&self, env: &Env) -> DeliveryArgs {
-        let finished =
-            std::mem::take(&mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner));
-        let delivered = finished.len();
-        if delivered > 0 && self.in_flight.fetch_sub(delivered, Ordering::Relaxed) == delivered {
-            // SAFETY: the threadsafe function is alive while its callback runs, and the
-            // callback runs on the thread of its environment.
-            unsafe { keep_loop_alive(env, self.wake_handle.load(Ordering::Acquire), false) };
-        }
-        encode_batch(finished)
-    }
-}
-
-/// Refs the wake-up's libuv handle while calls are in flight, so that Node waits for
-/// them, and unrefs it when none are, so that an idle client never holds the process
-/// open.
-///
-/// # Safety
-/// `wake` must be a live threadsafe function of `env`, and this must run on `env`'s thread.
-unsafe fn keep_loop_alive(env: &Env, wake: sys::napi_threadsafe_function, alive: bool) {
-    // The statuses are ignored: these only fail for a handle that is being torn down.
-    unsafe {
-        if alive {
-            sys::napi_ref_threadsafe_function(env.raw(), wake);
-        } else {
-            sys::napi_unref_threadsafe_function(env.raw(), wake);
-        }
-    }
-}
+/// How a call ended.
+pub(crate) type Outcome = Result<CreateUserResponse, Ended>;
 
 /// How a call that did not answer ended.
 pub(crate) enum Ended {
@@ -179,65 +35,218 @@ impl From<Error> for Ended {
     }
 }
 
-/// Serializes the answer on the tokio thread, off the JavaScript thread.
-pub(crate) fn answer(response: CreateUserResponse) -> Outcome {
+/// `index.js`'s `TrutoError` class, called as `new TrutoError(detail)` with the core
+/// error's JSON (`Error::to_json`).
+pub(crate) type ErrorClass<'env> = Function<'env, serde_json::Value, Unknown<'static>>;
+pub(crate) type ErrorClassRef = FunctionRef<serde_json::Value, Unknown<'static>>;
+
+/// Weak: an idle client never keeps the process alive; [`Promises::start`] refs it
+/// while calls are in flight.
+type Wake = ThreadsafeFunction<(), (), (), Status, false, true>;
+
+/// The pending promises of one client.
+pub(crate) struct Promises {
+    completions: Completions<Deferred, Outcome>,
+    wake: std::sync::Arc<Wake>,
+    runtime: tokio::runtime::Handle,
+}
+
+/// A promise's settle handle. Settled exactly once, on the JavaScript thread.
+pub(crate) struct Deferred(sys::napi_deferred);
+
+// SAFETY: a `napi_deferred` is an opaque handle; it is only ever used (settled) on the
+// JavaScript thread, in the threadsafe function's callback, and only moves across
+// threads inside the completion queue.
+unsafe impl Send for Deferred {}
+
+impl Promises {
+    /// Promises settled with errors made by `error_class` (`TrutoError`).
+    pub(crate) fn new(env: &Env, error_class: &ErrorClass<'_>) -> napi::Result<Promises> {
+        let completions: Completions<Deferred, Outcome> = Completions::new();
+        let error_class: ErrorClassRef = error_class.create_ref()?;
+        let taken = completions.clone();
+        // The threadsafe function's raw handle, to unref it from its own callback.
+        let handle = std::sync::Arc::new(AtomicPtr::new(std::ptr::null_mut()));
+        let callback_handle = std::sync::Arc::clone(&handle);
+        // The threadsafe function's own JavaScript call does nothing: its callback
+        // settles the batch.
+        let wake_target: Function<(), ()> =
+            env.create_function_from_closure("trutoTicketingWake", |_| Ok(()))?;
+        let wake: Wake = wake_target
+            .build_threadsafe_function::<()>()
+            .weak::<true>()
+            .build_callback(move |context| {
+                settle_batch(&context.env, &error_class, taken.take());
+                if taken.pending() == 0 {
+                    // SAFETY: the threadsafe function is alive while its callback runs,
+                    // and the callback runs on the thread of its environment.
+                    let wake = callback_handle.load(Ordering::Acquire);
+                    unsafe { keep_loop_alive(context.env.raw(), wake, false) };
+                }
+                Ok(())
+            })?;
+        handle.store(wake.raw(), Ordering::Release);
+        let runtime =
+            napi::bindgen_prelude::within_runtime_if_available(tokio::runtime::Handle::try_current)
+                .map_err(|error| napi::Error::from_reason(format!("no async runtime: {error}")))?;
+        Ok(Promises {
+            completions,
+            wake: std::sync::Arc::new(wake),
+            runtime,
+        })
+    }
+
+    /// A new promise, settled with `call`'s outcome. Must run on the JavaScript thread.
+    pub(crate) fn start<'env, F>(&self, env: &'env Env, call: F) -> napi::Result<Unknown<'env>>
+    where
+        F: Future<Output = Outcome> + Send + 'static,
+    {
+        let (deferred, promise) = new_promise(env)?;
+        if self.completions.pending() == 0 && !self.wake.aborted() {
+            // SAFETY: not aborted, so the threadsafe function is alive, and this is the
+            // thread of the environment that created it.
+            unsafe { keep_loop_alive(env.raw(), self.wake.raw(), true) };
+        }
+        let wake = std::sync::Arc::clone(&self.wake);
+        self.completions
+            .spawn(&self.runtime, deferred, call, move || {
+                // A refused call means the environment is shutting down, and nobody is left
+                // to deliver to.
+                let _ = wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
+            });
+        Ok(promise)
+    }
+
+    /// A new promise already rejected with `error` (bad input, caught before sending).
+    pub(crate) fn rejected<'env>(
+        env: &'env Env,
+        error_class: &ErrorClass<'_>,
+        error: &Error,
+    ) -> napi::Result<Unknown<'env>> {
+        let (deferred, promise) = new_promise(env)?;
+        let rejection = truto_error(env, error_class, error)?;
+        // SAFETY: a fresh deferred of this environment, on its thread, settled once.
+        unsafe { settle(env.raw(), deferred, Err(rejection.raw())) }?;
+        Ok(promise)
+    }
+}
+
+fn new_promise<'env>(env: &'env Env) -> napi::Result<(Deferred, Unknown<'env>)> {
+    let mut deferred = std::ptr::null_mut();
+    let mut promise = std::ptr::null_mut();
+    // SAFETY: plain N-API calls on the environment's own thread.
+    let status = unsafe { sys::napi_create_promise(env.raw(), &mut deferred, &mut promise) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::new(
+            Status::from(status),
+            "could not create a promise",
+        ));
+    }
+    // SAFETY: `promise` was just made in this environment.
+    Ok((Deferred(deferred), unsafe {
+        Unknown::from_raw_unchecked(env.raw(), promise)
+    }))
+}
+
+/// Resolves or rejects a promise.
+///
+/// # Safety
+/// On `env`'s thread, with a `deferred` of `env` not settled before.
+unsafe fn settle(
+    env: sys::napi_env,
+    deferred: Deferred,
+    value: Result<sys::napi_value, sys::napi_value>,
+) -> napi::Result<()> {
+    let status = match value {
+        Ok(value) => unsafe { sys::napi_resolve_deferred(env, deferred.0, value) },
+        Err(reason) => unsafe { sys::napi_reject_deferred(env, deferred.0, reason) },
+    };
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(napi::Error::new(
+            Status::from(status),
+            "could not settle a promise",
+        ))
+    }
+}
+
+/// Settles every finished call of a batch, on the JavaScript thread.
+fn settle_batch(env: &Env, error_class: &ErrorClassRef, batch: Vec<Finished<Deferred, Outcome>>) {
+    let settled = (|| -> napi::Result<()> {
+        let json: Object = env.get_global()?.get_named_property("JSON")?;
+        let parse: Function<String, Unknown> = json.get_named_property("parse")?;
+        let error_class = error_class.borrow_back(env)?;
+        for Finished { key, output } in batch {
+            let value = match output {
+                Ok(Ok(response)) => answer(env, &parse, response),
+                Ok(Err(Ended::Failed(error))) => {
+                    truto_error(env, &error_class, &error).map(|error| Err(error.raw()))
+                }
+                Ok(Err(Ended::Aborted)) => plain_error(env, "aborted").map(Err),
+                Err(panic) => plain_error(env, &panic).map(Err),
+            };
+            // A value that could not be made (an out-of-memory V8) rejects instead.
+            let value = value.or_else(|error| plain_error(env, &error.reason).map(Err))?;
+            // SAFETY: on the environment's thread; each deferred is taken once.
+            unsafe { settle(env.raw(), key, value) }?;
+        }
+        Ok(())
+    })();
+    if let Err(error) = settled {
+        eprintln!("truto-ticketing: could not settle a call's promise: {error}");
+    }
+}
+
+/// The answer as a JavaScript value: the user or JSON value via `JSON.parse`, a `stream`
+/// body as a `Buffer`.
+fn answer(
+    env: &Env,
+    parse: &Function<String, Unknown>,
+    response: CreateUserResponse,
+) -> napi::Result<Result<sys::napi_value, sys::napi_value>> {
     let text = match response {
         CreateUserResponse::User(user) => serde_json::to_string(&user),
         CreateUserResponse::Json(value) => serde_json::to_string(&value),
-        CreateUserResponse::Bytes(bytes) => return Outcome::Bytes(Vec::from(bytes)),
-    };
-    // Only maps with non-string keys fail to serialize, and neither a user nor a JSON
-    // value has any: this is for completeness, not expected.
-    text.map_or_else(
-        |error| Outcome::Internal(format!("could not serialize the answer: {error}")),
-        Outcome::Json,
-    )
-}
-
-/// The batch as `index.js` reads it: a JSON array of `[callId, kind, payload]`, where
-/// kind 0 is an answer (the JSON value), 1 a core error (its JSON), 2 an abort (no
-/// payload), 3 a `stream` body (the index of its `Buffer`), 4 an internal failure (the
-/// message).
-fn encode_batch(finished: Vec<(u32, Outcome)>) -> DeliveryArgs {
-    let capacity = finished
-        .iter()
-        .map(|(_, outcome)| match outcome {
-            Outcome::Json(text) | Outcome::Error(text) | Outcome::Internal(text) => text.len(),
-            Outcome::Bytes(_) | Outcome::Aborted => 0,
-        })
-        .sum::<usize>()
-        + 24 * finished.len()
-        + 2;
-    let mut text = String::with_capacity(capacity);
-    let mut buffers = Vec::new();
-    text.push('[');
-    for (index, (call_id, outcome)) in finished.into_iter().enumerate() {
-        if index > 0 {
-            text.push(',');
+        CreateUserResponse::Bytes(bytes) => {
+            let buffer = BufferSlice::from_data(env, Vec::from(bytes))?;
+            return Ok(Ok(buffer.raw()));
         }
-        // Writing to a String cannot fail.
-        let _ = match outcome {
-            Outcome::Json(json) => write!(text, "[{call_id},0,{json}]"),
-            Outcome::Error(json) => write!(text, "[{call_id},1,{json}]"),
-            Outcome::Aborted => write!(text, "[{call_id},2]"),
-            Outcome::Bytes(bytes) => {
-                buffers.push(Buffer::from(bytes));
-                write!(text, "[{call_id},3,{}]", buffers.len() - 1)
-            }
-            Outcome::Internal(message) => {
-                write!(text, "[{call_id},4,{}]", serde_json::Value::String(message))
-            }
-        };
-    }
-    text.push(']');
-    FnArgs::from((text, buffers))
+    };
+    let text = text.map_err(|error| {
+        napi::Error::from_reason(format!("could not serialize the answer: {error}"))
+    })?;
+    Ok(Ok(parse.call(text)?.raw()))
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    let detail = panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic without a message");
-    format!("truto-ticketing: a Rust panic: {detail}")
+/// `new TrutoError(detail)`, `detail` being the core error's JSON (`Error::to_json`).
+pub(crate) fn truto_error<'env>(
+    env: &'env Env,
+    error_class: &ErrorClass<'_>,
+    error: &Error,
+) -> napi::Result<Unknown<'env>> {
+    let made = error_class.new_instance(error.to_json())?;
+    // SAFETY: made in this environment, which outlives this call.
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), made.raw()) })
+}
+
+fn plain_error(env: &Env, message: &str) -> napi::Result<sys::napi_value> {
+    let error = env.create_error(napi::Error::from_reason(message))?;
+    Ok(error.raw())
+}
+
+/// Refs the wake-up's libuv handle while calls are in flight, so that Node waits for
+/// them, and unrefs it when none are.
+///
+/// # Safety
+/// `wake` must be a live threadsafe function of `env`, and this must run on `env`'s thread.
+unsafe fn keep_loop_alive(env: sys::napi_env, wake: sys::napi_threadsafe_function, alive: bool) {
+    // The statuses are ignored: these only fail for a handle that is being torn down.
+    unsafe {
+        if alive {
+            sys::napi_ref_threadsafe_function(env, wake);
+        } else {
+            sys::napi_unref_threadsafe_function(env, wake);
+        }
+    }
 }

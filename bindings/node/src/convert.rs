@@ -6,18 +6,13 @@
 
 use std::time::Duration;
 
-use napi::bindgen_prelude::{Env, Status, Unknown, ValueType};
+use napi::bindgen_prelude::{Env, Unknown, ValueType};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use truto_ticketing::{
-    ClientBuilder, CollectionRef, CreateUserOptions, Error, NewUser, ResponseFormat,
+    Certificate, ClientBuilder, CollectionRef, CreateUserOptions, Error, NewUser, ResponseFormat,
 };
-
-/// Starts the message of a rejection that carries a core error as JSON (`Error::to_json`).
-/// `index.js` recognises it and throws a `TrutoError` instead. napi async functions
-/// can only reject with a status code and a message, hence the message.
-const ERROR_PREFIX: &str = "TRUTO_ERROR_JSON:";
 
 /// The client options as JavaScript spells them.
 #[derive(Default, Deserialize)]
@@ -32,6 +27,8 @@ struct ClientOptions {
     timeout_ms: Option<u64>,
     connect_timeout_ms: Option<u64>,
     max_retries: Option<u32>,
+    /// PEM text of root certificates to trust besides the system's.
+    ca_cert: Option<String>,
 }
 
 /// The per-call options as JavaScript spells them (`signal` is handled by `index.js`).
@@ -50,14 +47,6 @@ struct CallOptions {
     idempotency_key: Option<String>,
     timeout_ms: Option<u64>,
     max_retries: Option<u32>,
-}
-
-/// A core error as the JavaScript error `index.js` rebuilds into a `TrutoError`.
-pub(crate) fn to_js_error(error: &Error) -> napi::Error {
-    napi::Error::new(
-        Status::GenericFailure,
-        format!("{ERROR_PREFIX}{}", error.to_json()),
-    )
 }
 
 /// Reads a JavaScript argument as JSON; `undefined` and `null` are `None`.
@@ -125,6 +114,9 @@ pub(crate) fn client_builder(options: Option<Value>) -> Result<ClientBuilder, Er
     }
     if let Some(retries) = given.max_retries {
         builder = builder.max_retries(retries);
+    }
+    if let Some(pem) = given.ca_cert {
+        builder = builder.add_root_certificates(Certificate::from_pem_bundle(pem.as_bytes())?);
     }
     Ok(builder)
 }

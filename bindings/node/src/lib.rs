@@ -3,20 +3,29 @@
 //! core, and converts results and errors back; every behaviour (validation, retries,
 //! idempotency, timeouts, error classification, redaction) is the core's.
 //!
-//! JavaScript users never load this directly: `index.js` wraps it, turning the core's
-//! error JSON into a `TrutoError` and an `AbortSignal` into a [`CancelToken`].
+//! JavaScript users never load this directly: `index.js` wraps it, defining `TrutoError`
+//! (which this addon makes every error with) and turning an `AbortSignal` into a
+//! [`CancelToken`].
 
 mod cancel;
 mod client;
 mod completion;
 mod convert;
-mod driven;
 mod sandbox;
 
 pub use cancel::CancelToken;
-pub use client::{Client, LoopOrigin};
-pub use driven::{LoopCall, LoopConnection};
+pub use client::Client;
 pub use sandbox::{Sandbox, SandboxOptions};
+
+/// The body's field names, from the core's definition: `index.d.ts`'s `NewUser` is
+/// checked against it (tests/surface.test.mjs).
+#[napi_derive::napi]
+pub fn new_user_fields() -> Vec<String> {
+    truto_ticketing::NewUser::field_names()
+        .iter()
+        .map(|field| (*field).to_owned())
+        .collect()
+}
 
 /// Every Rust allocation of the addon goes through mimalloc: with glibc's malloc, the
 /// tokio threads and the JavaScript thread contended on malloc's locks on every call.

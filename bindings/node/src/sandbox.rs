@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use napi_derive::napi;
-use truto_sandbox::SandboxConfig;
+use std::time::Duration;
+
+use truto_sandbox::{Fault, SandboxConfig};
 
 /// How to start a sandbox; every field is optional.
 #[napi(object)]
@@ -15,6 +17,10 @@ pub struct SandboxOptions {
     pub port: Option<u32>,
     /// `false` turns off Truto's rate limits (50 per account, 500 per token, every 10 s).
     pub rate_limits: Option<bool>,
+    /// `true` serves HTTPS with a CA made at start (`caPem`).
+    pub tls: Option<bool>,
+    /// Milliseconds added to every create, as a provider's round trip would be.
+    pub latency_ms: Option<u32>,
 }
 
 /// A sandbox server on its own thread, serving until `stop()`.
@@ -42,6 +48,8 @@ impl Sandbox {
                 Some(false) => None,
                 _ => defaults.rate_limits,
             },
+            tls: options.tls.unwrap_or(false),
+            latency: Duration::from_millis(options.latency_ms.map_or(0, u64::from)),
             ..defaults
         };
         let sandbox = truto_sandbox::Sandbox::spawn(config).map_err(|error| {
@@ -52,10 +60,61 @@ impl Sandbox {
         })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` with `tls: true`).
     #[napi(getter)]
     pub fn url(&self) -> String {
         self.inner.url().to_owned()
+    }
+
+    /// With `tls: true`, the PEM of the CA that signed the sandbox's certificate: pass it
+    /// as the client's `caCert`.
+    #[napi(getter)]
+    pub fn ca_pem(&self) -> Option<String> {
+        self.inner.ca_pem().map(str::to_owned)
+    }
+
+    /// TCP connections accepted since the start or the last reset.
+    #[napi(getter)]
+    pub fn connections_accepted(&self) -> f64 {
+        self.inner.connections_accepted() as f64
+    }
+
+    /// Forgets users, requests, queued faults, idempotency records and rate windows.
+    #[napi]
+    pub fn reset(&self) {
+        self.inner.reset();
+    }
+
+    /// Queues faults (objects, as `POST /_sandbox/faults` takes them) for the next
+    /// requests to `integratedAccountId`, one per request.
+    #[napi(ts_args_type = "integratedAccountId: string, faults: object[]")]
+    pub fn push_faults(
+        &self,
+        integrated_account_id: String,
+        faults: serde_json::Value,
+    ) -> napi::Result<()> {
+        let faults: Vec<Fault> = serde_json::from_value(faults)
+            .map_err(|error| napi::Error::from_reason(format!("not a list of faults: {error}")))?;
+        self.inner.push_faults(&integrated_account_id, faults);
+        Ok(())
+    }
+
+    /// The users created, oldest first, in one account or all.
+    #[napi(
+        ts_return_type = "Array<{ integrated_account_id: string, idempotency_key: string | null, user: any }>"
+    )]
+    pub fn users(&self, integrated_account_id: Option<String>) -> napi::Result<serde_json::Value> {
+        serde_json::to_value(self.inner.stored_users(integrated_account_id.as_deref()))
+            .map_err(|error| napi::Error::from_reason(error.to_string()))
+    }
+
+    /// The requests received on Truto's paths, oldest first.
+    #[napi(
+        ts_return_type = "Array<{ method: string, path: string, query_pairs: [string, string][], headers: Record<string, string>, body: any, status: number | null }>"
+    )]
+    pub fn requests(&self) -> napi::Result<serde_json::Value> {
+        serde_json::to_value(self.inner.requests())
+            .map_err(|error| napi::Error::from_reason(error.to_string()))
     }
 
     /// The token it accepts.

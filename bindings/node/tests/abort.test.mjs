@@ -1,7 +1,5 @@
 // An AbortSignal cancels a call: the promise rejects with `signal.reason`, the
-// request is dropped, and nothing is sent when the signal was aborted already. Each
-// test runs twice: with calls alone in flight made on the event loop's thread (the
-// default), and with every call sent through the addon's I/O thread.
+// request is dropped, and nothing is sent when the signal was aborted already.
 
 import assert from 'node:assert/strict'
 import { getEventListeners } from 'node:events'
@@ -9,7 +7,7 @@ import { after, before, beforeEach, test } from 'node:test'
 
 import { Client } from 'truto-ticketing'
 
-import { ada, pushFaults, requests, reset, startSandbox } from './support.mjs'
+import { ada, clientOptions, pushFaults, requests, reset, startSandbox } from './support.mjs'
 
 const account = 'sandbox-dixa'
 let sandbox
@@ -19,72 +17,65 @@ before(async () => {
 beforeEach(() => reset(sandbox))
 after(() => sandbox?.stop())
 
-for (const driveLoneCalls of [true, false]) {
-  const mode = driveLoneCalls ? '' : 'io thread: '
-  const connect = () => {
-    const client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
-    client[Symbol.for('truto-ticketing.driveLoneCalls')] = driveLoneCalls
-    return client
-  }
+const connect = () => new Client(clientOptions(sandbox))
 
-  test(`${mode}an already aborted signal rejects with its reason and sends nothing`, async () => {
-    const client = connect()
-    const reason = new Error('the user left')
-    await assert.rejects(client.createUser(account, ada(), { signal: AbortSignal.abort(reason) }), (error) => {
-      assert.equal(error, reason)
-      return true
-    })
-    await assert.rejects(client.createUser(account, ada(), { signal: AbortSignal.abort() }), { name: 'AbortError' })
-    assert.equal((await requests(sandbox)).length, 0)
+test(`an already aborted signal rejects with its reason and sends nothing`, async () => {
+  const client = connect()
+  const reason = new Error('the user left')
+  await assert.rejects(client.createUser(account, ada(), { signal: AbortSignal.abort(reason) }), (error) => {
+    assert.equal(error, reason)
+    return true
   })
+  await assert.rejects(client.createUser(account, ada(), { signal: AbortSignal.abort() }), { name: 'AbortError' })
+  assert.equal((await requests(sandbox)).length, 0)
+})
 
-  test(`${mode}aborting during a slow call rejects at once`, async () => {
-    const client = connect()
-    await pushFaults(sandbox, account, [{ delay_ms: 5000 }])
-    const controller = new AbortController()
-    const started = performance.now()
-    const pending = client.createUser(account, ada(), { signal: controller.signal, maxRetries: 0 })
-    setTimeout(() => controller.abort(), 200)
-    await assert.rejects(pending, { name: 'AbortError' })
-    const elapsed = performance.now() - started
-    assert.ok(elapsed < 3000, `took ${elapsed} ms to abort`)
-    assert.equal((await requests(sandbox)).length, 1, 'the request had been sent')
-  })
+test(`aborting during a slow call rejects at once`, async () => {
+  const client = connect()
+  await pushFaults(sandbox, account, [{ delay_ms: 5000 }])
+  const controller = new AbortController()
+  const started = performance.now()
+  const pending = client.createUser(account, ada(), { signal: controller.signal, maxRetries: 0 })
+  setTimeout(() => controller.abort(), 200)
+  await assert.rejects(pending, { name: 'AbortError' })
+  const elapsed = performance.now() - started
+  assert.ok(elapsed < 3000, `took ${elapsed} ms to abort`)
+  assert.equal((await requests(sandbox)).length, 1, 'the request had been sent')
+})
 
-  test(`${mode}AbortSignal.timeout rejects with a TimeoutError`, async () => {
-    const client = connect()
-    await pushFaults(sandbox, account, [{ delay_ms: 5000 }])
-    await assert.rejects(client.createUser(account, ada(), { signal: AbortSignal.timeout(150) }), {
-      name: 'TimeoutError',
-    })
+test(`AbortSignal.timeout rejects with a TimeoutError`, async () => {
+  const client = connect()
+  await pushFaults(sandbox, account, [{ delay_ms: 5000 }])
+  await assert.rejects(client.createUser(account, ada(), { signal: AbortSignal.timeout(150) }), {
+    name: 'TimeoutError',
   })
+})
 
-  test(`${mode}one signal cancels every call it was given`, async () => {
-    const client = connect()
-    await pushFaults(sandbox, account, [{ delay_ms: 5000 }, { delay_ms: 5000 }, { delay_ms: 5000 }])
-    const controller = new AbortController()
-    const calls = [1, 2, 3].map(() => client.createUser(account, ada(), { signal: controller.signal }))
-    setTimeout(() => controller.abort(new Error('shutting down')), 100)
-    const results = await Promise.allSettled(calls)
-    assert.deepEqual(
-      results.map((result) => [result.status, result.reason?.message]),
-      [
-        ['rejected', 'shutting down'],
-        ['rejected', 'shutting down'],
-        ['rejected', 'shutting down'],
-      ],
-    )
-  })
+test(`one signal cancels every call it was given`, async () => {
+  const client = connect()
+  await pushFaults(sandbox, account, [{ delay_ms: 5000 }, { delay_ms: 5000 }, { delay_ms: 5000 }])
+  const controller = new AbortController()
+  const calls = [1, 2, 3].map(() => client.createUser(account, ada(), { signal: controller.signal }))
+  setTimeout(() => controller.abort(new Error('shutting down')), 100)
+  const results = await Promise.allSettled(calls)
+  assert.deepEqual(
+    results.map((result) => [result.status, result.reason?.message]),
+    [
+      ['rejected', 'shutting down'],
+      ['rejected', 'shutting down'],
+      ['rejected', 'shutting down'],
+    ],
+  )
+})
 
-  test(`${mode}a signal that never fires changes nothing and is let go`, async () => {
-    const client = connect()
-    const controller = new AbortController()
-    const user = await client.createUser(account, ada(), { signal: controller.signal })
-    assert.equal(user.name, 'Ada Lovelace')
-    await assert.rejects(client.createUser(account, { name: 'Nobody' }, { signal: controller.signal }), {
-      code: 'BAD_REQUEST',
-    })
-    assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
-    controller.abort()
+test(`a signal that never fires changes nothing and is let go`, async () => {
+  const client = connect()
+  const controller = new AbortController()
+  const user = await client.createUser(account, ada(), { signal: controller.signal })
+  assert.equal(user.name, 'Ada Lovelace')
+  await assert.rejects(client.createUser(account, { name: 'Nobody' }, { signal: controller.signal }), {
+    code: 'BAD_REQUEST',
   })
-}
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
+  controller.abort()
+})

@@ -6,13 +6,13 @@ import { after, before, test } from 'node:test'
 
 import { Client, TrutoError } from 'truto-ticketing'
 
-import { ada, requests, reset, startSandbox } from './support.mjs'
+import { ada, clientOptions, requests, reset, startSandbox } from './support.mjs'
 
 let sandbox
 let client
 before(async () => {
   sandbox = await startSandbox()
-  client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+  client = new Client(clientOptions(sandbox))
   await reset(sandbox)
 })
 after(() => sandbox?.stop())

@@ -7,7 +7,7 @@ import { after, before, beforeEach, test } from 'node:test'
 
 import { Client, TrutoError } from 'truto-ticketing'
 
-import { ada, requests, reset, startSandbox } from './support.mjs'
+import { ada, clientOptions, requests, reset, startSandbox } from './support.mjs'
 
 const account = 'sandbox-dixa'
 const TEN_MIB = 10 * 1024 * 1024
@@ -17,7 +17,7 @@ let sandbox
 let client
 before(async () => {
   sandbox = await startSandbox()
-  client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+  client = new Client(clientOptions(sandbox))
 })
 beforeEach(() => reset(sandbox))
 after(() => sandbox?.stop())
@@ -124,7 +124,7 @@ for (const [name, options, field] of badClients) {
     delete process.env.TRUTO_API_TOKEN
     try {
       assert.throws(
-        () => new Client({ token: sandbox.token, baseUrl: sandbox.url, ...options }),
+        () => new Client(clientOptions(sandbox, options)),
         (error) => {
           assert.ok(error instanceof TrutoError, `not a TrutoError: ${error}`)
           assert.equal(error.code, 'INVALID_INPUT', String(error))
@@ -150,6 +150,6 @@ test('the request log sees what is sent', async () => {
 for (const timeoutMs of [Number.NaN, Number.POSITIVE_INFINITY]) {
   test(`timeoutMs ${timeoutMs} is refused`, async () => {
     await assert.rejects(client.createUser(account, ada(), { timeoutMs }), { code: 'INVALID_INPUT', field: 'timeout_ms' })
-    assert.throws(() => new Client({ token: sandbox.token, baseUrl: sandbox.url, timeoutMs }), { code: 'INVALID_INPUT' })
+    assert.throws(() => new Client(clientOptions(sandbox, { timeoutMs })), { code: 'INVALID_INPUT' })
   })
 }

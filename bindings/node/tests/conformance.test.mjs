@@ -1,6 +1,7 @@
 // Runs every conformance case (tests/conformance/cases/*.json) through the Node
-// package, against the sandbox. The format is in tests/conformance/README.md; the
-// Rust runner (tests/conformance/rust/main.rs) is the model.
+// package, against the sandbox over HTTPS and over plain HTTP. The format is in
+// tests/conformance/README.md; the Rust runner (tests/conformance/rust/main.rs) is the
+// model.
 
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -18,37 +19,36 @@ const caseFiles = readdirSync(casesDir)
   .sort()
 assert.ok(caseFiles.length > 0, `no conformance cases in ${casesDir}`)
 
+// One sandbox per scheme serves every case and each case resets it: node:test runs the
+// tests of a file one after another.
+const sandboxes = {}
 let sandbox
 before(async () => {
-  sandbox = await startSandbox()
+  sandboxes.https = await startSandbox()
+  sandboxes.http = await startSandbox({ tls: false })
 })
 after(async () => {
-  await sandbox?.stop()
+  await sandboxes.https?.stop()
+  await sandboxes.http?.stop()
 })
 
-// One sandbox serves every case and each case resets it: node:test runs the tests
-// of a file one after another. A call alone in flight, as every case's is, is made on
-// the event loop's thread; the `io thread` run sends the same calls through the addon's
-// I/O thread, the way the client sends calls that overlap.
-for (const file of caseFiles) {
-  const testCase = JSON.parse(readFileSync(casesDir + file, 'utf8'))
-  test(file.replace(/\.json$/, ''), () => runCase(testCase, true))
-}
-for (const file of caseFiles) {
-  const testCase = JSON.parse(readFileSync(casesDir + file, 'utf8'))
-  test(`io thread: ${file.replace(/\.json$/, '')}`, () => runCase(testCase, false))
+for (const scheme of ['https', 'http']) {
+  for (const file of caseFiles) {
+    const testCase = JSON.parse(readFileSync(casesDir + file, 'utf8'))
+    test(`${scheme}: ${file.replace(/\.json$/, '')}`, () => {
+      sandbox = sandboxes[scheme]
+      return runCase(testCase)
+    })
+  }
 }
 
-async function runCase(testCase, driveLoneCalls) {
+async function runCase(testCase) {
   await reset(sandbox)
   const account = testCase.call.integrated_account_id ?? ''
   if (testCase.faults) {
     await pushFaults(sandbox, account, testCase.faults)
   }
   const client = buildClient(testCase.client ?? {})
-  if (!(client instanceof Error)) {
-    client[Symbol.for('truto-ticketing.driveLoneCalls')] = driveLoneCalls
-  }
   for (const call of testCase.before ?? []) {
     await makeCall(client, call)
   }
@@ -85,6 +85,7 @@ function buildClient(settings) {
   const options = {
     token: settings.token ?? sandbox.token,
     baseUrl: settings.base_url ?? sandbox.url,
+    caCert: sandbox.caPem,
   }
   if (settings.max_retries !== undefined) options.maxRetries = settings.max_retries
   if (settings.timeout_ms !== undefined) options.timeoutMs = settings.timeout_ms

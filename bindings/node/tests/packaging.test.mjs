@@ -44,11 +44,12 @@ test('a TrutoError is an Error with a code', () => {
 
 test('Sandbox can only be made by Sandbox.start', async () => {
   assert.throws(() => new Sandbox(), TypeError)
-  const sandbox = await Sandbox.start({ token: 'my-test-token' })
+  const sandbox = await Sandbox.start({ token: 'my-test-token', tls: true })
   try {
-    assert.match(sandbox.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+    assert.match(sandbox.url, /^https:\/\/127\.0\.0\.1:\d+$/)
+    assert.match(sandbox.caPem, /^-----BEGIN CERTIFICATE-----/)
     assert.equal(sandbox.token, 'my-test-token')
-    const client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+    const client = new Client({ token: sandbox.token, baseUrl: sandbox.url, caCert: sandbox.caPem })
     const user = await client.createUser('sandbox-dixa', {
       name: 'Ada Lovelace',
       emails: [{ email: 'ada@example.com' }],

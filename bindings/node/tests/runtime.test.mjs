@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads'
 
 import { Client } from 'truto-ticketing'
 
-import { ada, pushFaults, requests, reset, startSandbox, storedUsers } from './support.mjs'
+import { ada, clientOptions, pushFaults, requests, reset, startSandbox, storedUsers } from './support.mjs'
 
 const require = createRequire(import.meta.url)
 const packageDir = new URL('..', import.meta.url)
@@ -23,7 +23,7 @@ let sandbox
 let client
 before(async () => {
   sandbox = await startSandbox({ rateLimits: false })
-  client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+  client = new Client(clientOptions(sandbox))
 })
 beforeEach(() => reset(sandbox))
 after(() => sandbox?.stop())
@@ -103,8 +103,8 @@ const exitScript = (stop) => `
   const { Client } = require('truto-ticketing')
   const { Sandbox } = require('truto-ticketing/testing')
   ;(async () => {
-    const sandbox = await Sandbox.start()
-    const client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+    const sandbox = await Sandbox.start({ tls: true })
+    const client = new Client({ token: sandbox.token, baseUrl: sandbox.url, caCert: sandbox.caPem })
     const user = await client.createUser('sandbox-dixa', { name: 'Ada', emails: [{ email: 'ada@example.com' }] })
     ${stop ? 'await sandbox.stop()' : ''}
     console.log('created ' + user.id)
@@ -146,13 +146,15 @@ test('TRUTO_LOG=debug prints the core events to stderr', async () => {
 })
 
 test('TRUTO_API_TOKEN and TRUTO_BASE_URL configure a client made without options', async () => {
+  const plain = await startSandbox({ tls: false })
+  after(() => plain.stop())
   const script = `
     const { Client } = require('truto-ticketing')
     new Client().createUser('sandbox-dixa', { name: 'Ada', emails: [{ email: 'ada@example.com' }] })
       .then((user) => console.log(user.name))
   `
   const run = await runNode(['-e', script], {
-    env: { TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url },
+    env: { TRUTO_API_TOKEN: plain.token, TRUTO_BASE_URL: plain.url },
   })
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stdout.trim(), 'Ada')
@@ -161,7 +163,7 @@ test('TRUTO_API_TOKEN and TRUTO_BASE_URL configure a client made without options
 const workerScript = `
   const { parentPort, workerData } = require('node:worker_threads')
   const { Client } = require(workerData.entry)
-  const client = new Client({ token: workerData.token, baseUrl: workerData.url })
+  const client = new Client({ token: workerData.token, baseUrl: workerData.url, caCert: workerData.caCert })
   Promise.all(
     Array.from({ length: 20 }, (_, index) =>
       client.createUser('sandbox-dixa', {
@@ -180,7 +182,7 @@ test('each worker thread uses its own client', async () => {
     (id) =>
       new Worker(workerScript, {
         eval: true,
-        workerData: { id, url: sandbox.url, token: sandbox.token, entry },
+        workerData: { id, url: sandbox.url, token: sandbox.token, caCert: sandbox.caPem, entry },
       }),
   )
   // Listen before anything is awaited: a fast worker may be gone by then.
@@ -209,11 +211,11 @@ test('terminating a worker in the middle of a call leaves the process healthy', 
     `
       const { parentPort, workerData } = require('node:worker_threads')
       const { Client } = require(workerData.entry)
-      const client = new Client({ token: workerData.token, baseUrl: workerData.url })
+      const client = new Client({ token: workerData.token, baseUrl: workerData.url, caCert: workerData.caCert })
       parentPort.postMessage('calling')
       client.createUser('sandbox-dixa', { name: 'Slow', emails: [{ email: 'slow@example.com' }] })
     `,
-    { eval: true, workerData: { url: sandbox.url, token: sandbox.token, entry } },
+    { eval: true, workerData: { url: sandbox.url, token: sandbox.token, caCert: sandbox.caPem, entry } },
   )
   await once(worker, 'message')
   await new Promise((resolve) => setTimeout(resolve, 200))
@@ -225,19 +227,9 @@ const native = require('../binding.js')
 const hooks = typeof native.panicSyncForTesting === 'function'
 
 test('a Rust panic in a call rejects the promise instead of ending the process', { skip: !hooks && 'built without the test-hooks feature' }, async () => {
-  // The native client, under the public one: its calls end in a delivered batch.
-  const delivered = []
-  const nativeClient = new native.Client({ token: sandbox.token, baseUrl: sandbox.url }, (batchJson) => {
-    delivered.push(...JSON.parse(batchJson))
-  })
-  nativeClient.panicInCallForTesting(7)
-  while (delivered.length === 0) {
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  assert.equal(delivered.length, 1)
-  const [callId, kind, message] = delivered[0]
-  assert.deepEqual([callId, kind], [7, 4], 'delivered as a panic')
-  assert.match(message, /deliberate panic/)
+  // The native client, under the public one.
+  const nativeClient = new native.Client(clientOptions(sandbox), Error)
+  await assert.rejects(nativeClient.panicInCallForTesting(), /a Rust panic: a deliberate panic/)
   assert.throws(() => native.panicSyncForTesting(), /deliberate panic/)
   assert.equal((await client.createUser(account, ada())).name, 'Ada Lovelace')
 })

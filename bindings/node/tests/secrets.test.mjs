@@ -9,7 +9,7 @@ import { inspect, promisify } from 'node:util'
 
 import { Client, TrutoError } from 'truto-ticketing'
 
-import { ada, pushFaults, reset, startSandbox } from './support.mjs'
+import { ada, clientOptions, pushFaults, reset, startSandbox } from './support.mjs'
 
 const TOKEN = 'tok-node-secret-0001'
 const PASSWORD = 'hunter2-node-secret'
@@ -40,7 +40,7 @@ function assertHidden(value, secret) {
 }
 
 test('a client never shows its token', () => {
-  const client = new Client({ token: TOKEN, baseUrl: sandbox.url })
+  const client = new Client(clientOptions(sandbox, { token: TOKEN }))
   assertHidden(client, TOKEN)
   assert.deepEqual(Object.keys(client), [])
   assert.match(inspect(client), /\[redacted\]/)
@@ -48,7 +48,7 @@ test('a client never shows its token', () => {
 })
 
 test('a refused token is not echoed', async () => {
-  const client = new Client({ token: TOKEN, baseUrl: sandbox.url })
+  const client = new Client(clientOptions(sandbox, { token: TOKEN }))
   const error = await client.createUser(account, ada()).catch((caught) => caught)
   assert.ok(error instanceof TrutoError)
   assert.equal(error.code, 'AUTHENTICATION')
@@ -59,7 +59,7 @@ test('a token refused by the client builder is not echoed', () => {
   for (const token of [`${TOKEN} with spaces`, `${TOKEN}\u0007`]) {
     const error = (() => {
       try {
-        return new Client({ token, baseUrl: sandbox.url })
+        return new Client(clientOptions(sandbox, { token }))
       } catch (caught) {
         return caught
       }
@@ -70,7 +70,7 @@ test('a token refused by the client builder is not echoed', () => {
 })
 
 test('a password echoed by the server is redacted', async () => {
-  const client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+  const client = new Client(clientOptions(sandbox))
   await pushFaults(sandbox, account, [{ status: 400, message: `password ${PASSWORD} is too weak` }])
   const error = await client.createUser(account, { ...ada(), password: PASSWORD }).catch((caught) => caught)
   assert.equal(error.code, 'BAD_REQUEST')
@@ -79,7 +79,7 @@ test('a password echoed by the server is redacted', async () => {
 })
 
 test('a refused password is not echoed', async () => {
-  const client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+  const client = new Client(clientOptions(sandbox))
   const error = await client
     .createUser(account, { ...ada(), password: `${PASSWORD}\u0000` })
     .catch((caught) => caught)

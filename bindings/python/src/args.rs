@@ -6,61 +6,28 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use serde_json::{Map, Value};
 use truto_ticketing::{CollectionRef, CreateUserOptions, NewUser, ResponseFormat};
 
 use crate::errors::{IntoPyResult, invalid_argument};
 use crate::models::PyNewUser;
 
-/// A keyword argument that may be left out, as distinct from given as `None`.
-pub enum Arg<'py> {
-    /// Not passed.
-    Omitted,
-    /// Passed, possibly as `None`.
-    Given(Bound<'py, PyAny>),
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Arg<'py> {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        Ok(Arg::Given(obj.to_owned()))
+/// The user's fields given as keywords (`name=..., emails=...`), in Truto's field names.
+/// A field given as `None` is left out, as if not given.
+pub fn user_from_keywords(py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<NewUser> {
+    let mut body = Map::new();
+    for (key, value) in fields.into_iter().flatten() {
+        let key: String = key.extract()?;
+        let Some(field) = NewUser::field_names().iter().find(|field| **field == key) else {
+            return Err(PyTypeError::new_err(format!(
+                "got an unexpected keyword argument '{key}' (a user's fields are: {})",
+                NewUser::field_names().join(", ")
+            )));
+        };
+        body.insert(key, to_json(py, field, &value)?);
     }
-}
-
-/// The body fields of `create_user` and `NewUser(...)`, by wire name.
-pub struct UserFields<'py> {
-    /// `name` is typed `str`, not `str | None`: a `None` there is a mistake, not "unset".
-    pub name: Arg<'py>,
-    /// Every other field; `None` means "leave it out".
-    pub others: [(&'static str, Option<Bound<'py, PyAny>>); 14],
-}
-
-impl<'py> UserFields<'py> {
-    fn any_given(&self) -> bool {
-        matches!(self.name, Arg::Given(_)) || self.others.iter().any(|(_, value)| value.is_some())
-    }
-
-    /// The `NewUser` these fields describe.
-    pub fn into_new_user(self, py: Python<'py>) -> PyResult<NewUser> {
-        let mut body = Map::new();
-        if let Arg::Given(name) = self.name {
-            if name.is_none() {
-                return Err(invalid_argument(
-                    py,
-                    "name",
-                    "must be a string, not None (leave it out instead)",
-                ));
-            }
-            body.insert("name".to_owned(), to_json(py, "name", &name)?);
-        }
-        for (field, value) in self.others {
-            if let Some(value) = value {
-                body.insert(field.to_owned(), to_json(py, field, &value)?);
-            }
-        }
-        NewUser::from_json(Value::Object(body)).into_py_result(py)
-    }
+    NewUser::from_json(Value::Object(body)).into_py_result(py)
 }
 
 /// The user of a call: `user=` (a `NewUser` or a mapping in Truto's field names), or the
@@ -68,12 +35,12 @@ impl<'py> UserFields<'py> {
 pub fn user_of<'py>(
     py: Python<'py>,
     user: Option<Bound<'py, PyAny>>,
-    fields: UserFields<'py>,
+    fields: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Arc<NewUser>> {
     let Some(user) = user else {
-        return Ok(Arc::new(fields.into_new_user(py)?));
+        return Ok(Arc::new(user_from_keywords(py, fields)?));
     };
-    if fields.any_given() {
+    if fields.is_some_and(|fields| !fields.is_empty()) {
         return Err(PyTypeError::new_err(
             "create_user() takes the user either as user= or as field keywords, not both",
         ));

@@ -5,15 +5,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict};
 use truto_ticketing::{
-    ClientBuilder, CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat,
+    Certificate, ClientBuilder, CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat,
 };
 
-use crate::args::{Arg, OptionArgs, UserFields, seconds, user_of};
+use crate::args::{OptionArgs, seconds, user_of};
 use crate::completion::{self, CompletionQueue, Deliver};
-use crate::driven::{LoopCall, LoopConnection};
-use crate::errors::{IntoPyResult, to_py_err};
+use crate::errors::{IntoPyResult, invalid_argument, to_py_err};
 use crate::models::PyUser;
 use crate::runtime::block_on;
 
@@ -32,15 +31,26 @@ enum State {
     Closed,
 }
 
+/// The settings both client classes take.
+struct Settings<'py> {
+    token: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    max_retries: Option<u32>,
+    ca_cert: Option<Bound<'py, PyAny>>,
+}
+
 impl Handle {
-    fn new(
-        py: Python<'_>,
-        token: Option<String>,
-        base_url: Option<String>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-    ) -> PyResult<Handle> {
+    fn new(py: Python<'_>, settings: Settings<'_>) -> PyResult<Handle> {
+        let Settings {
+            token,
+            base_url,
+            timeout,
+            connect_timeout,
+            max_retries,
+            ca_cert,
+        } = settings;
         let version = py.version_info();
         let mut builder = truto_ticketing::Client::builder().user_agent_suffix(format!(
             "python/{}.{}.{}",
@@ -60,6 +70,16 @@ impl Handle {
         }
         if let Some(retries) = max_retries {
             builder = builder.max_retries(retries);
+        }
+        if let Some(pem) = ca_cert {
+            let pem: Vec<u8> = match pem.extract::<String>() {
+                Ok(text) => text.into_bytes(),
+                Err(_) => pem.extract().map_err(|_| {
+                    invalid_argument(py, "ca_cert", "must be PEM text (str or bytes)")
+                })?,
+            };
+            builder = builder
+                .add_root_certificates(Certificate::from_pem_bundle(&pem).into_py_result(py)?);
         }
         let client = build(py, &builder)?;
         let pid = std::process::id();
@@ -148,7 +168,7 @@ impl Prepared {
         handle: &Handle,
         account: String,
         user: Option<Bound<'py, PyAny>>,
-        fields: UserFields<'py>,
+        fields: Option<&Bound<'py, PyDict>>,
         options: OptionArgs<'py>,
     ) -> PyResult<Prepared> {
         let user = user_of(py, user, fields)?;
@@ -187,13 +207,6 @@ fn outcome_to_py(
     }
 }
 
-/// The body fields in the order of the signature (`name` is handled on its own).
-macro_rules! user_fields {
-    ($name:ident, $($field:ident),* $(,)?) => {
-        UserFields { name: $name, others: [$((stringify!($field), $field)),*] }
-    };
-}
-
 /// Creates users through Truto, blocking the calling thread (the GIL is released while it waits).
 #[pyclass(frozen, module = "truto_ticketing", name = "Client")]
 pub struct PyClient(Handle);
@@ -201,7 +214,7 @@ pub struct PyClient(Handle);
 #[pymethods]
 impl PyClient {
     #[new]
-    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None))]
+    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None, *, ca_cert = None))]
     fn new(
         py: Python<'_>,
         token: Option<String>,
@@ -209,19 +222,25 @@ impl PyClient {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        ca_cert: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        Handle::new(py, token, base_url, timeout, connect_timeout, max_retries).map(PyClient)
+        let settings = Settings {
+            token,
+            base_url,
+            timeout,
+            connect_timeout,
+            max_retries,
+            ca_cert,
+        };
+        Handle::new(py, settings).map(PyClient)
     }
 
     /// Creates a user; see the stub for every argument.
     #[pyo3(signature = (
-        integrated_account_id, *, user = None,
-        name = Arg::Omitted, emails = None, first_name = None, last_name = None, avatar = None,
-        languages = None, nick_name = None, password = None, remote_data = None, roles = None,
-        status = None, team_ids = None, user_type = None, username = None, custom_fields = None,
-        collections = None, response_format = "unified".to_owned(), ignore_remote_data = false,
+        integrated_account_id, *, user = None, collections = None,
+        response_format = "unified".to_owned(), ignore_remote_data = false,
         exclude_fields = None, remote_query = None, idempotency_key = None, timeout = None,
-        max_retries = None,
+        max_retries = None, **fields,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn create_user<'py>(
@@ -229,21 +248,6 @@ impl PyClient {
         py: Python<'py>,
         integrated_account_id: String,
         user: Option<Bound<'py, PyAny>>,
-        name: Arg<'py>,
-        emails: Option<Bound<'py, PyAny>>,
-        first_name: Option<Bound<'py, PyAny>>,
-        last_name: Option<Bound<'py, PyAny>>,
-        avatar: Option<Bound<'py, PyAny>>,
-        languages: Option<Bound<'py, PyAny>>,
-        nick_name: Option<Bound<'py, PyAny>>,
-        password: Option<Bound<'py, PyAny>>,
-        remote_data: Option<Bound<'py, PyAny>>,
-        roles: Option<Bound<'py, PyAny>>,
-        status: Option<Bound<'py, PyAny>>,
-        team_ids: Option<Bound<'py, PyAny>>,
-        user_type: Option<Bound<'py, PyAny>>,
-        username: Option<Bound<'py, PyAny>>,
-        custom_fields: Option<Bound<'py, PyAny>>,
         collections: Option<Bound<'py, PyAny>>,
         response_format: String,
         ignore_remote_data: bool,
@@ -252,24 +256,8 @@ impl PyClient {
         idempotency_key: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<u32>,
+        fields: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let fields = user_fields!(
-            name,
-            emails,
-            first_name,
-            last_name,
-            avatar,
-            languages,
-            nick_name,
-            password,
-            remote_data,
-            roles,
-            status,
-            team_ids,
-            user_type,
-            username,
-            custom_fields,
-        );
         let options = OptionArgs {
             collections,
             ignore_remote_data,
@@ -332,7 +320,7 @@ pub struct PyNativeAsyncClient(Handle);
 #[pymethods]
 impl PyNativeAsyncClient {
     #[new]
-    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None))]
+    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None, *, ca_cert = None))]
     fn new(
         py: Python<'_>,
         token: Option<String>,
@@ -340,23 +328,27 @@ impl PyNativeAsyncClient {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        ca_cert: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        Handle::new(py, token, base_url, timeout, connect_timeout, max_retries)
-            .map(PyNativeAsyncClient)
+        let settings = Settings {
+            token,
+            base_url,
+            timeout,
+            connect_timeout,
+            max_retries,
+            ca_cert,
+        };
+        Handle::new(py, settings).map(PyNativeAsyncClient)
     }
 
     /// Starts creating a user; `future` (an `asyncio.Future` of the running loop) gets the
-    /// result through `queue`, that loop's `CompletionQueue`. With `drive`, a call that
-    /// can be driven is instead returned as a `LoopCall`, for `truto_ticketing._loop`.
-    /// See the stub for every argument.
+    /// result through `queue`, that loop's `CompletionQueue`. See the stub for every
+    /// argument.
     #[pyo3(signature = (
-        queue, future, drive, integrated_account_id, *, user = None,
-        name = Arg::Omitted, emails = None, first_name = None, last_name = None, avatar = None,
-        languages = None, nick_name = None, password = None, remote_data = None, roles = None,
-        status = None, team_ids = None, user_type = None, username = None, custom_fields = None,
-        collections = None, response_format = "unified".to_owned(), ignore_remote_data = false,
+        queue, future, integrated_account_id, *, user = None, collections = None,
+        response_format = "unified".to_owned(), ignore_remote_data = false,
         exclude_fields = None, remote_query = None, idempotency_key = None, timeout = None,
-        max_retries = None,
+        max_retries = None, **fields,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn create_user<'py>(
@@ -364,24 +356,8 @@ impl PyNativeAsyncClient {
         py: Python<'py>,
         queue: &CompletionQueue,
         future: Py<PyAny>,
-        drive: bool,
         integrated_account_id: String,
         user: Option<Bound<'py, PyAny>>,
-        name: Arg<'py>,
-        emails: Option<Bound<'py, PyAny>>,
-        first_name: Option<Bound<'py, PyAny>>,
-        last_name: Option<Bound<'py, PyAny>>,
-        avatar: Option<Bound<'py, PyAny>>,
-        languages: Option<Bound<'py, PyAny>>,
-        nick_name: Option<Bound<'py, PyAny>>,
-        password: Option<Bound<'py, PyAny>>,
-        remote_data: Option<Bound<'py, PyAny>>,
-        roles: Option<Bound<'py, PyAny>>,
-        status: Option<Bound<'py, PyAny>>,
-        team_ids: Option<Bound<'py, PyAny>>,
-        user_type: Option<Bound<'py, PyAny>>,
-        username: Option<Bound<'py, PyAny>>,
-        custom_fields: Option<Bound<'py, PyAny>>,
         collections: Option<Bound<'py, PyAny>>,
         response_format: String,
         ignore_remote_data: bool,
@@ -390,24 +366,8 @@ impl PyNativeAsyncClient {
         idempotency_key: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<u32>,
-    ) -> PyResult<Py<PyAny>> {
-        let fields = user_fields!(
-            name,
-            emails,
-            first_name,
-            last_name,
-            avatar,
-            languages,
-            nick_name,
-            password,
-            remote_data,
-            roles,
-            status,
-            team_ids,
-            user_type,
-            username,
-            custom_fields,
-        );
+        fields: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<completion::PendingCall> {
         let options = OptionArgs {
             collections,
             ignore_remote_data,
@@ -419,39 +379,11 @@ impl PyNativeAsyncClient {
             response_format,
         };
         let call = Prepared::new(py, &self.0, integrated_account_id, user, fields, options)?;
-        if drive {
-            let driven = call
-                .client
-                .drive_create_user(&call.account, &call.user, &call.options, call.format)
-                .into_py_result(py)?;
-            if let Some(driven) = driven {
-                return Ok(Py::new(py, LoopCall(driven))?.into_any());
-            }
-        }
         // The result is converted to Python objects by the loop, when it delivers it.
-        let pending = completion::spawn(queue, future, async move {
+        Ok(completion::spawn(queue, future, async move {
             let outcome = call.send().await;
             Box::new(move |py: Python<'_>| outcome_to_py(py, outcome)) as Deliver
-        });
-        Ok(Py::new(py, pending)?.into_any())
-    }
-
-    /// Where `truto_ticketing._loop` connects, as `(host, port, connect_timeout_seconds)`,
-    /// or `None` when calls cannot be driven (a proxy is configured).
-    fn loop_origin(&self, py: Python<'_>) -> PyResult<Option<(String, u16, f64)>> {
-        let client = self.0.client(py)?;
-        let timeout = client.connect_timeout().as_secs_f64();
-        Ok(client
-            .driven_origin()
-            .map(|origin| (origin.host, origin.port, timeout)))
-    }
-
-    /// The core's side of a TCP connection `truto_ticketing._loop` just opened to
-    /// `loop_origin()` (with TLS, its handshake is in `outgoing()`).
-    fn loop_connection(&self, py: Python<'_>) -> PyResult<LoopConnection> {
-        let client = self.0.client(py)?;
-        let connection = truto_ticketing::driven::Connection::new(&client).into_py_result(py)?;
-        Ok(LoopConnection(connection))
+        }))
     }
 
     /// Drops the connection pool; later calls raise `RuntimeError`.

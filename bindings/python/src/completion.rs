@@ -1,26 +1,20 @@
-//! Handing results of Rust futures to an asyncio event loop: one wake-up per batch of
-//! results, and never the GIL on tokio's threads.
+//! How asyncio waits for a Rust future: the core's [`Completions`] queue, woken through a
+//! socket the loop watches, and delivered on the loop's own thread.
 //!
-//! pyo3-async-runtimes, used before, had each finished call take the GIL on a tokio
-//! thread and run `loop.call_soon_threadsafe`: a GIL hand-off and a loop wake-up per
-//! call, tokio threads stalled while the loop held the GIL, and a process that could
-//! abort at exit when a tokio thread was still inside Python as the interpreter
-//! finalized. Here a tokio thread only pushes the finished call onto a queue and, when
-//! the queue was empty, writes one byte to a socket the loop watches (`add_reader`);
-//! with other calls in flight, one turn of the runtime later, so that the answers
-//! already arrived join the batch ([`truto_ticketing::runtime::wake_for_batch`]). The
-//! loop then converts and delivers every queued result at once, on its own thread.
+//! A tokio thread never takes the GIL: it queues the finished call and, when the queue
+//! was empty, writes one byte to a socket pair the loop watches (`loop.add_reader`). The
+//! loop then converts and delivers every queued result at once. Loops without
+//! `add_reader` (Windows' proactor) are woken with `call_soon_threadsafe` instead, which
+//! takes the GIL on the tokio thread, once per batch.
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use futures_util::FutureExt;
 use pyo3::intern;
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use tokio::task::AbortHandle;
+use truto_ticketing::runtime::Completions;
 
 use crate::runtime::runtime;
 
@@ -30,14 +24,8 @@ pub type Deliver = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
 /// The finished calls of one event loop, waiting to be delivered to their futures.
 #[pyclass(frozen, module = "truto_ticketing._native")]
 pub struct CompletionQueue {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
-    finished: Mutex<Vec<(Py<PyAny>, Deliver)>>,
-    wake: Wake,
-    /// Calls whose task has not ended yet (see [`Running`]).
-    in_flight: AtomicUsize,
+    completions: Completions<Py<PyAny>, Deliver>,
+    wake: Arc<Wake>,
 }
 
 /// How a tokio thread tells the loop that results are waiting.
@@ -48,39 +36,27 @@ enum Wake {
         loop_end: std::os::unix::net::UnixStream,
         tokio_end: std::os::unix::net::UnixStream,
     },
-    /// `loop.call_soon_threadsafe(delivery)`, for loops without `add_reader` (Windows'
-    /// proactor): this takes the GIL on the tokio thread, once per batch.
-    CallSoon(Py<PyAny>),
+    /// `loop.call_soon_threadsafe(delivery)`, for loops without `add_reader`.
+    CallSoon {
+        call_soon: Py<PyAny>,
+        delivery: Py<Delivery>,
+    },
 }
 
-impl Shared {
-    /// Queues a finished call; true when the queue was empty, so a wake-up is due.
-    fn push(&self, future: Py<PyAny>, deliver: Deliver) -> bool {
-        let mut finished = self.finished.lock().unwrap_or_else(PoisonError::into_inner);
-        finished.push((future, deliver));
-        finished.len() == 1
-    }
-
-    /// Wakes the loop for the batch this call starts, at once or once the answers
-    /// already arrived have joined it (see [`truto_ticketing::runtime::wake_for_batch`]).
-    /// Cancelling a call (`PendingCall.cancel`) aborts its task; the deferred wake-up is a
-    /// task of its own, so the calls queued behind it still reach the loop.
-    fn wake_for_batch(self: Arc<Self>) {
-        let in_flight = self.in_flight.load(Ordering::Relaxed);
-        truto_ticketing::runtime::wake_for_batch(in_flight, move || self.wake());
-    }
-
-    fn wake(self: &Arc<Self>) {
-        match &self.wake {
+impl Wake {
+    fn wake(&self) {
+        match self {
             #[cfg(unix)]
             Wake::Socket { tokio_end, .. } => {
                 use std::io::Write;
                 // A full socket buffer means the loop has plenty of wake-ups to read.
                 let _ = (&*tokio_end).write(&[1]);
             }
-            Wake::CallSoon(call_soon) => Python::attach(|py| {
-                let delivery = Delivery(Arc::clone(self));
-                if let Err(error) = call_soon.call1(py, (delivery,)) {
+            Wake::CallSoon {
+                call_soon,
+                delivery,
+            } => Python::attach(|py| {
+                if let Err(error) = call_soon.call1(py, (delivery.clone_ref(py),)) {
                     error.write_unraisable(py, None);
                 }
             }),
@@ -94,54 +70,59 @@ impl CompletionQueue {
     /// makes a socket for `loop.add_reader(queue.fileno(), queue.deliver)`.
     #[new]
     #[pyo3(signature = (call_soon_threadsafe = None))]
-    fn new(call_soon_threadsafe: Option<Py<PyAny>>) -> PyResult<Self> {
+    fn new(py: Python<'_>, call_soon_threadsafe: Option<Py<PyAny>>) -> PyResult<Self> {
+        let completions = Completions::new();
         let wake = match call_soon_threadsafe {
-            Some(call_soon) => Wake::CallSoon(call_soon),
+            Some(call_soon) => Wake::CallSoon {
+                call_soon,
+                delivery: Py::new(py, Delivery(completions.clone()))?,
+            },
             None => socket_wake()?,
         };
         Ok(CompletionQueue {
-            shared: Arc::new(Shared {
-                finished: Mutex::new(Vec::new()),
-                wake,
-                in_flight: AtomicUsize::new(0),
-            }),
+            completions,
+            wake: Arc::new(wake),
         })
     }
 
     /// The socket to watch with `loop.add_reader(fileno, queue.deliver)`, or `None`.
     fn fileno(&self) -> Option<i64> {
-        match &self.shared.wake {
+        match &*self.wake {
             #[cfg(unix)]
             Wake::Socket { loop_end, .. } => {
                 use std::os::fd::AsRawFd;
                 Some(i64::from(loop_end.as_raw_fd()))
             }
-            Wake::CallSoon(_) => None,
+            Wake::CallSoon { .. } => None,
         }
     }
 
     /// Sets the result (or exception) of every finished call's future, except the
     /// futures cancelled meanwhile. Called by the loop.
     fn deliver(&self, py: Python<'_>) {
-        self.shared.deliver(py);
-    }
-}
-
-impl Shared {
-    fn deliver(&self, py: Python<'_>) {
         #[cfg(unix)]
-        if let Wake::Socket { loop_end, .. } = &self.wake {
+        if let Wake::Socket { loop_end, .. } = &*self.wake {
             use std::io::Read;
             let mut bytes = [0u8; 256];
             while matches!((&*loop_end).read(&mut bytes), Ok(read) if read > 0) {}
         }
-        let finished =
-            std::mem::take(&mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner));
-        for (future, deliver) in finished {
-            let future = future.bind(py);
-            if let Err(error) = settle(py, future, deliver) {
-                error.write_unraisable(py, Some(future));
-            }
+        deliver(py, &self.completions);
+    }
+}
+
+fn deliver(py: Python<'_>, completions: &Completions<Py<PyAny>, Deliver>) {
+    for finished in completions.take() {
+        let future = finished.key.bind(py);
+        let result = match finished.output {
+            Ok(deliver) => settle(py, future, deliver),
+            Err(panic) => settle(
+                py,
+                future,
+                Box::new(|_| Err(PanicException::new_err(panic))),
+            ),
+        };
+        if let Err(error) = result {
+            error.write_unraisable(py, Some(future));
         }
     }
 }
@@ -160,12 +141,12 @@ fn settle(py: Python<'_>, future: &Bound<'_, PyAny>, deliver: Deliver) -> PyResu
 
 /// What `call_soon_threadsafe` runs when the queue wakes the loop that way.
 #[pyclass(frozen, module = "truto_ticketing._native")]
-struct Delivery(Arc<Shared>);
+struct Delivery(Completions<Py<PyAny>, Deliver>);
 
 #[pymethods]
 impl Delivery {
     fn __call__(&self, py: Python<'_>) {
-        self.0.deliver(py);
+        deliver(py, &self.0);
     }
 }
 
@@ -205,43 +186,9 @@ pub fn spawn<F>(queue: &CompletionQueue, future: Py<PyAny>, work: F) -> PendingC
 where
     F: Future<Output = Deliver> + Send + 'static,
 {
-    let shared = Arc::clone(&queue.shared);
-    let running = Running::start(&shared);
-    let task = runtime().spawn(async move {
-        let _running = running;
-        let deliver = match AssertUnwindSafe(work).catch_unwind().await {
-            Ok(deliver) => deliver,
-            Err(payload) => {
-                let message = payload
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| payload.downcast_ref::<&str>().copied())
-                    .unwrap_or("a Rust panic")
-                    .to_owned();
-                Box::new(move |_py: Python<'_>| Err(PanicException::new_err(message))) as Deliver
-            }
-        };
-        // A non-empty queue already has a wake-up on its way.
-        if shared.push(future, deliver) {
-            shared.wake_for_batch();
-        }
-    });
-    PendingCall(task.abort_handle())
-}
-
-/// Counts a call in [`Shared::in_flight`] from its start until its task ends, finished or
-/// aborted.
-struct Running(Arc<Shared>);
-
-impl Running {
-    fn start(shared: &Arc<Shared>) -> Running {
-        shared.in_flight.fetch_add(1, Ordering::Relaxed);
-        Running(Arc::clone(shared))
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
-    }
+    let wake = Arc::clone(&queue.wake);
+    let handle = queue
+        .completions
+        .spawn(runtime().handle(), future, work, move || wake.wake());
+    PendingCall(handle)
 }

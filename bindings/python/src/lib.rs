@@ -8,7 +8,6 @@
 mod args;
 mod client;
 mod completion;
-mod driven;
 mod errors;
 mod models;
 mod runtime;
@@ -55,12 +54,16 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     // `TRUTO_LOG=debug` prints the core's per-attempt events to stderr.
     truto_ticketing::logging::init_from_env();
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The body's field names, from the core's definition: `types.NewUserFields` and the
+    // stubs are checked against it (tests/test_surface.py).
+    module.add(
+        "NEW_USER_FIELDS",
+        truto_ticketing::NewUser::field_names().to_vec(),
+    )?;
     module.add_class::<client::PyClient>()?;
     module.add_class::<client::PyNativeAsyncClient>()?;
     module.add_class::<completion::CompletionQueue>()?;
     module.add_class::<completion::PendingCall>()?;
-    module.add_class::<driven::LoopCall>()?;
-    module.add_class::<driven::LoopConnection>()?;
     module.add_class::<models::PyNewUser>()?;
     module.add_class::<models::PyUser>()?;
     module.add_class::<models::PyEmail>()?;

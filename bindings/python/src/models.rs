@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 use truto_ticketing::{Email, NewUser, Role, SecretString, User};
 
-use crate::args::{Arg, UserFields};
+use crate::args::user_from_keywords;
 
 /// `name=value, ...` for the given pairs, each value shown with Python's `repr`.
 fn keyword_repr(
@@ -29,51 +29,12 @@ pub struct PyNewUser(pub Arc<NewUser>);
 
 #[pymethods]
 impl PyNewUser {
+    /// `NewUser(name=..., emails=..., ...)`: the keywords are the body's fields, in
+    /// Truto's field names.
     #[new]
-    #[pyo3(signature = (
-        *, name = Arg::Omitted, emails = None, first_name = None, last_name = None, avatar = None,
-        languages = None, nick_name = None, password = None, remote_data = None, roles = None,
-        status = None, team_ids = None, user_type = None, username = None, custom_fields = None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new<'py>(
-        py: Python<'py>,
-        name: Arg<'py>,
-        emails: Option<Bound<'py, PyAny>>,
-        first_name: Option<Bound<'py, PyAny>>,
-        last_name: Option<Bound<'py, PyAny>>,
-        avatar: Option<Bound<'py, PyAny>>,
-        languages: Option<Bound<'py, PyAny>>,
-        nick_name: Option<Bound<'py, PyAny>>,
-        password: Option<Bound<'py, PyAny>>,
-        remote_data: Option<Bound<'py, PyAny>>,
-        roles: Option<Bound<'py, PyAny>>,
-        status: Option<Bound<'py, PyAny>>,
-        team_ids: Option<Bound<'py, PyAny>>,
-        user_type: Option<Bound<'py, PyAny>>,
-        username: Option<Bound<'py, PyAny>>,
-        custom_fields: Option<Bound<'py, PyAny>>,
-    ) -> PyResult<Self> {
-        let fields = UserFields {
-            name,
-            others: [
-                ("emails", emails),
-                ("first_name", first_name),
-                ("last_name", last_name),
-                ("avatar", avatar),
-                ("languages", languages),
-                ("nick_name", nick_name),
-                ("password", password),
-                ("remote_data", remote_data),
-                ("roles", roles),
-                ("status", status),
-                ("team_ids", team_ids),
-                ("user_type", user_type),
-                ("username", username),
-                ("custom_fields", custom_fields),
-            ],
-        };
-        Ok(PyNewUser(Arc::new(fields.into_new_user(py)?)))
+    #[pyo3(signature = (**fields))]
+    fn new(py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        Ok(PyNewUser(Arc::new(user_from_keywords(py, fields)?)))
     }
 
     /// The JSON body this user is sent as (the password included, in clear).

@@ -12,13 +12,22 @@ pub struct PySandbox(Sandbox);
 #[pymethods]
 impl PySandbox {
     #[new]
-    #[pyo3(signature = (*, token = None, port = 0, rate_limits = true))]
-    fn new(py: Python<'_>, token: Option<String>, port: u16, rate_limits: bool) -> PyResult<Self> {
+    #[pyo3(signature = (*, token = None, port = 0, rate_limits = true, tls = false, latency = 0.0))]
+    fn new(
+        py: Python<'_>,
+        token: Option<String>,
+        port: u16,
+        rate_limits: bool,
+        tls: bool,
+        latency: f64,
+    ) -> PyResult<Self> {
         let defaults = SandboxConfig::default();
         let config = SandboxConfig {
             token: token.unwrap_or(defaults.token.clone()),
             port,
             rate_limits: rate_limits.then(RateLimits::truto_defaults),
+            tls,
+            latency: crate::args::seconds(py, "latency", latency)?,
             ..defaults
         };
         py.detach(|| Sandbox::spawn(config))
@@ -26,10 +35,23 @@ impl PySandbox {
             .map_err(|error| PyOSError::new_err(format!("could not start the sandbox: {error}")))
     }
 
-    /// `http://127.0.0.1:PORT`: pass it as the client's `base_url`.
+    /// `http://127.0.0.1:PORT` (`https://` with `tls=True`): the client's `base_url`.
     #[getter]
     fn url(&self) -> &str {
         self.0.url()
+    }
+
+    /// With `tls=True`, the PEM of the CA that signed the sandbox's certificate: pass it
+    /// as the client's `ca_cert`.
+    #[getter]
+    fn ca_pem(&self) -> Option<&str> {
+        self.0.ca_pem()
+    }
+
+    /// TCP connections accepted since the start or the last reset.
+    #[getter]
+    fn connections_accepted(&self) -> u64 {
+        self.0.connections_accepted()
     }
 
     /// The API token the sandbox accepts: pass it as the client's `token`.

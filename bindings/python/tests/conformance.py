@@ -82,6 +82,7 @@ class Case:
         arguments: Dict[str, Any] = {
             "token": settings.get("token", self.sandbox.token),
             "base_url": settings.get("base_url", self.sandbox.url),
+            "ca_cert": self.sandbox.ca_pem,
         }
         if "max_retries" in settings:
             arguments["max_retries"] = settings["max_retries"]
@@ -263,12 +264,10 @@ def run_sync(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
     case.check(outcomes, elapsed)
 
 
-async def run_async(sandbox: Sandbox, raw_case: Dict[str, Any], drive_lone_calls: bool = True) -> None:
+async def run_async(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
     case = Case(sandbox, raw_case)
     try:
-        built = tt.AsyncClient(**case.client_arguments())
-        built._drive_lone_calls = drive_lone_calls
-        client: Optional[tt.AsyncClient] = built
+        client: Optional[tt.AsyncClient] = tt.AsyncClient(**case.client_arguments())
         client_error: Optional[tt.TrutoError] = None
     except tt.TrutoError as error:
         client, client_error = None, error

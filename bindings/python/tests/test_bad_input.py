@@ -126,7 +126,7 @@ def assert_refused(error: tt.InvalidInputError, field: str) -> None:
 
 @pytest.mark.parametrize("account, kwargs, field", BAD_CALLS)
 def test_bad_call(sandbox: Sandbox, account: str, kwargs: Dict[str, Any], field: str) -> None:
-    client = tt.Client(token=sandbox.token, base_url=sandbox.url)
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
     with pytest.raises(tt.InvalidInputError) as caught:
         client.create_user(account, **kwargs)
     assert_refused(caught.value, field)
@@ -146,7 +146,7 @@ def test_bad_setting(sandbox: Sandbox, settings: Dict[str, Any], field: str) -> 
 
 def test_async_client_refuses_every_bad_call_the_same_way(sandbox: Sandbox) -> None:
     async def main() -> None:
-        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url) as client:
+        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem) as client:
             for row in BAD_CALLS:
                 account, kwargs, field = row.values
                 with pytest.raises(tt.InvalidInputError) as caught:
@@ -159,6 +159,6 @@ def test_async_client_refuses_every_bad_call_the_same_way(sandbox: Sandbox) -> N
 
 def test_the_request_log_sees_what_is_sent(sandbox: Sandbox) -> None:
     # The rows above are only evidence if a good call does reach the log.
-    tt.Client(token=sandbox.token, base_url=sandbox.url).create_user(ACCOUNT, **ADA)
+    tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem).create_user(ACCOUNT, **ADA)
     assert len(sandbox.requests()) == 1
 

@@ -1,8 +1,5 @@
-"""Every conformance case, through Client and through AsyncClient.
-
-AsyncClient makes a call alone in flight on the event loop's thread, which every case
-is; the ``io_thread`` run sends the same calls through the SDK's I/O thread, the way
-AsyncClient sends calls that overlap."""
+"""Every conformance case through Client and AsyncClient over HTTPS, and through
+AsyncClient over plain HTTP."""
 
 from __future__ import annotations
 
@@ -19,6 +16,7 @@ IDS = [path.stem for path in CASES]
 
 @pytest.mark.parametrize("path", CASES, ids=IDS)
 def test_sync(sandbox: Sandbox, path: Path) -> None:
+    assert sandbox.url.startswith("https://")
     run_sync(sandbox, load(path))
 
 
@@ -30,5 +28,6 @@ async def test_async(sandbox: Sandbox, path: Path) -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("path", CASES, ids=IDS)
-async def test_async_io_thread(sandbox: Sandbox, path: Path) -> None:
-    await run_async(sandbox, load(path), drive_lone_calls=False)
+async def test_async_plain_http(plain_sandbox: Sandbox, path: Path) -> None:
+    assert plain_sandbox.url.startswith("http://")
+    await run_async(plain_sandbox, load(path))

@@ -69,7 +69,7 @@ def test_errors_made_by_hand_have_their_kind() -> None:
 
 
 def test_a_real_error_pickles_with_every_detail(sandbox: Sandbox) -> None:
-    client = tt.Client(token=sandbox.token, base_url=sandbox.url)
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
     with pytest.raises(tt.BadRequestError) as caught:
         client.create_user("sandbox-dixa", name="Ada")
     error = caught.value

@@ -25,7 +25,7 @@ GRACE: Dict[str, Any] = {
 
 
 def test_user_has_typed_attributes(sandbox: Sandbox) -> None:
-    client = tt.Client(token=sandbox.token, base_url=sandbox.url)
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
     user = client.create_user("sandbox-teamwork", **GRACE)
     assert isinstance(user.id, str) and user.id
     assert user.name == "Grace Hopper"
@@ -55,7 +55,7 @@ def test_user_has_typed_attributes(sandbox: Sandbox) -> None:
 
 
 def test_ignore_remote_data_gives_none(sandbox: Sandbox) -> None:
-    client = tt.Client(token=sandbox.token, base_url=sandbox.url)
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
     user = client.create_user(
         "sandbox-dixa", name="Ada", emails=[{"email": "ada@example.com"}], ignore_remote_data=True
     )
@@ -65,7 +65,7 @@ def test_ignore_remote_data_gives_none(sandbox: Sandbox) -> None:
 
 
 def test_other_response_formats(sandbox: Sandbox) -> None:
-    client = tt.Client(token=sandbox.token, base_url=sandbox.url)
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
     ada: Dict[str, Any] = {"name": "Ada", "emails": [{"email": "ada@example.com"}]}
     raw = client.create_user("sandbox-dixa", response_format="raw", **ada)
     assert isinstance(raw, dict)

@@ -23,7 +23,7 @@ ADA: Dict[str, Any] = {"name": "Ada Lovelace", "emails": [{"email": "ada@example
 
 
 def client_for(sandbox: Sandbox) -> tt.Client:
-    return tt.Client(token=sandbox.token, base_url=sandbox.url)
+    return tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
 
 
 def test_sixteen_threads_share_one_client(sandbox: Sandbox) -> None:
@@ -81,7 +81,7 @@ def test_clients_work_after_fork(sandbox: Sandbox) -> None:
             fresh = client_for(sandbox).create_user("sandbox-dixa", **ADA)
 
             async def in_asyncio() -> tt.User:
-                async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url) as aclient:
+                async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem) as aclient:
                     user: tt.User = await aclient.create_user("sandbox-dixa", **ADA)
                     return user
 
@@ -101,8 +101,7 @@ def test_clients_work_after_fork(sandbox: Sandbox) -> None:
     assert len(sandbox.users("sandbox-dixa")) == 5
 
 
-@pytest.mark.parametrize("drive_lone_calls", [True, False], ids=["loop", "io_thread"])
-def test_cancelling_a_task_aborts_its_request(drive_lone_calls: bool) -> None:
+def test_cancelling_a_task_aborts_its_request() -> None:
     """A server that never answers: after cancel(), the client closes the connection."""
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(10)
@@ -110,7 +109,6 @@ def test_cancelling_a_task_aborts_its_request(drive_lone_calls: bool) -> None:
 
     async def main() -> None:
         async with tt.AsyncClient(token="tok-cancel-0001", base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            client._drive_lone_calls = drive_lone_calls
             task = asyncio.create_task(client.create_user("sandbox-dixa", **ADA))
             loop = asyncio.get_running_loop()
             connection, _ = await loop.run_in_executor(None, listener.accept)
@@ -146,13 +144,11 @@ def drain(connection: socket.socket) -> Optional[bytes]:
     return received
 
 
-@pytest.mark.parametrize("drive_lone_calls", [True, False], ids=["loop", "io_thread"])
-def test_wait_for_timeout_cancels_against_the_sandbox(sandbox: Sandbox, drive_lone_calls: bool) -> None:
+def test_wait_for_timeout_cancels_against_the_sandbox(sandbox: Sandbox) -> None:
     sandbox.push_faults("sandbox-dixa", [{"delay_ms": 1000}])
 
     async def main() -> None:
-        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url) as client:
-            client._drive_lone_calls = drive_lone_calls
+        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem) as client:
             started = time.monotonic()
             with pytest.raises(asyncio.TimeoutError):
                 await asyncio.wait_for(client.create_user("sandbox-dixa", **ADA), 0.3)
@@ -245,11 +241,11 @@ def test_close_and_context_managers(sandbox: Sandbox) -> None:
     assert "closed" in repr(client)
 
     async def main() -> None:
-        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url) as aclient:
+        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem) as aclient:
             await aclient.create_user("sandbox-dixa", **ADA)
         with pytest.raises(RuntimeError, match="closed"):
             await aclient.create_user("sandbox-dixa", **ADA)
-        other = tt.AsyncClient(token=sandbox.token, base_url=sandbox.url)
+        other = tt.AsyncClient(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
         await other.close()
         with pytest.raises(RuntimeError, match="closed"):
             await other.create_user("sandbox-dixa", **ADA)
@@ -260,7 +256,7 @@ def test_close_and_context_managers(sandbox: Sandbox) -> None:
 
 def test_create_user_is_a_coroutine_for_task_groups(sandbox: Sandbox) -> None:
     async def main() -> List[tt.User]:
-        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url) as client:
+        async with tt.AsyncClient(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem) as client:
             tasks = [
                 asyncio.create_task(
                     client.create_user("sandbox-dixa", name=f"U{i}", emails=[{"email": f"u{i}@example.com"}])
@@ -276,7 +272,7 @@ def test_create_user_is_a_coroutine_for_task_groups(sandbox: Sandbox) -> None:
 def test_settings_from_the_environment(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRUTO_API_TOKEN", sandbox.token)
     monkeypatch.setenv("TRUTO_BASE_URL", sandbox.url)
-    client = tt.Client()
+    client = tt.Client(ca_cert=sandbox.ca_pem)
     assert client.base_url == sandbox.url
     assert client.timeout == 60.0 and client.max_retries == 2
     client.create_user("sandbox-dixa", **ADA)
@@ -290,7 +286,7 @@ def test_settings_from_the_environment(sandbox: Sandbox, monkeypatch: pytest.Mon
 
 
 def test_client_settings_are_readable(sandbox: Sandbox) -> None:
-    client = tt.AsyncClient(token=sandbox.token, base_url=sandbox.url + "/", timeout=2.5, max_retries=0)
+    client = tt.AsyncClient(token=sandbox.token, base_url=sandbox.url + "/", ca_cert=sandbox.ca_pem, timeout=2.5, max_retries=0)
     assert client.base_url == sandbox.url
     assert client.timeout == 2.5
     assert client.max_retries == 0

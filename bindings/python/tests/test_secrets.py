@@ -86,7 +86,7 @@ def test_created_user_and_errors_hide_both(secret_sandbox: Sandbox) -> None:
 
 
 def test_wrong_token_is_not_echoed(sandbox: Sandbox) -> None:
-    client = tt.Client(token=TOKEN, base_url=sandbox.url)
+    client = tt.Client(token=TOKEN, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
     with pytest.raises(tt.AuthenticationError) as caught:
         client.create_user("sandbox-dixa", name="Ada", emails=[{"email": "ada@example.com"}])
     assert_absent([TOKEN], texts_of(caught.value))
@@ -123,7 +123,7 @@ def force_every_error() -> List[Dict[str, Any]]:
     """Raises every error kind once; returns each one's kind and every text it renders."""
     raised: List[tt.TrutoError] = []
     with Sandbox(token=TOKEN, rate_limits=False) as sandbox:
-        client = tt.Client(token=TOKEN, base_url=sandbox.url, timeout=0.3, max_retries=1)
+        client = tt.Client(token=TOKEN, base_url=sandbox.url, ca_cert=sandbox.ca_pem, timeout=0.3, max_retries=1)
         ada: Dict[str, Any] = {"name": "Ada", "emails": [{"email": "ada@example.com"}], "password": PASSWORD}
         for kind, fault in FAULTS.items():
             sandbox.reset()
@@ -138,7 +138,7 @@ def force_every_error() -> List[Dict[str, Any]]:
             except tt.TrutoError as error:
                 raised.append(error)
         try:
-            tt.Client(token=TOKEN + "\n", base_url=sandbox.url)
+            tt.Client(token=TOKEN + "\n", base_url=sandbox.url, ca_cert=sandbox.ca_pem)
         except tt.TrutoError as error:
             raised.append(error)
         shown = [repr(client), repr(tt.NewUser(**ada))]

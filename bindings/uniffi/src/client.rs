@@ -36,6 +36,10 @@ pub struct ClientConfig {
     /// Allows sending the token over plain `http://` to a host that is not loopback.
     #[uniffi(default)]
     pub allow_insecure_http: bool,
+    /// PEM text of root certificates to trust besides the system's: a corporate TLS
+    /// proxy's CA, or a test server's. Certificates are always checked.
+    #[uniffi(default)]
+    pub ca_cert: Option<String>,
 }
 
 /// A Truto API client. One client serves any number of concurrent calls over one
@@ -73,6 +77,10 @@ impl TrutoClient {
         }
         for (name, value) in config.headers {
             builder = builder.default_header(name, value);
+        }
+        if let Some(pem) = config.ca_cert {
+            builder =
+                builder.add_root_certificates(sdk::Certificate::from_pem_bundle(pem.as_bytes())?);
         }
         Ok(Arc::new(TrutoClient {
             inner: builder.build()?,

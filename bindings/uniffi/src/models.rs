@@ -183,28 +183,44 @@ pub struct NewUser {
 
 impl NewUser {
     pub(crate) fn into_core(self) -> sdk::Result<sdk::NewUser> {
+        // Destructured whole: a field added here but not passed on fails to compile, and
+        // a field the core gains but this record lacks fails
+        // `tests::every_core_field_crosses`.
+        let NewUser {
+            name,
+            avatar,
+            emails,
+            first_name,
+            last_name,
+            languages,
+            nick_name,
+            password,
+            remote_data,
+            roles,
+            status,
+            team_ids,
+            user_type,
+            username,
+            custom_fields,
+        } = self;
         let mut user = sdk::NewUser::new();
-        user.name = self.name;
-        user.avatar = self.avatar;
-        user.emails = self
-            .emails
-            .map(|emails| emails.into_iter().map(Into::into).collect());
-        user.first_name = self.first_name;
-        user.last_name = self.last_name;
-        user.languages = self.languages;
-        user.nick_name = self.nick_name;
-        user.password = self.password;
-        user.remote_data = self
-            .remote_data
+        user.name = name;
+        user.avatar = avatar;
+        user.emails = emails.map(|emails| emails.into_iter().map(Into::into).collect());
+        user.first_name = first_name;
+        user.last_name = last_name;
+        user.languages = languages;
+        user.nick_name = nick_name;
+        user.password = password;
+        user.remote_data = remote_data
             .map(|json| json.into_map("remote_data"))
             .transpose()?;
-        user.roles = self.roles.map(Into::into);
-        user.status = self.status.as_deref().map(sdk::UserStatus::from);
-        user.team_ids = self.team_ids;
-        user.user_type = self.user_type;
-        user.username = self.username;
-        user.custom_fields = self
-            .custom_fields
+        user.roles = roles.map(Into::into);
+        user.status = status.as_deref().map(sdk::UserStatus::from);
+        user.team_ids = team_ids;
+        user.user_type = user_type;
+        user.username = username;
+        user.custom_fields = custom_fields
             .map(|json| json.into_map("custom_fields"))
             .transpose()?;
         Ok(user)
@@ -435,6 +451,44 @@ mod tests {
                 "roles": "owner",
                 "status": "inactive",
             })
+        );
+    }
+
+    #[test]
+    fn every_core_field_crosses() {
+        let every_field = NewUser {
+            name: Some("Grace".into()),
+            avatar: Some("https://example.com/g.png".into()),
+            emails: Some(vec![Email {
+                email: "g@example.com".into(),
+                r#type: None,
+            }]),
+            first_name: Some("Grace".into()),
+            last_name: Some("Hopper".into()),
+            languages: Some(vec!["en".into()]),
+            nick_name: Some("Amazing Grace".into()),
+            password: Some(SecretString::new("pw")),
+            remote_data: Some(JsonObject("{}".into())),
+            roles: Some(Roles::Name {
+                name: "owner".into(),
+            }),
+            status: Some("active".into()),
+            team_ids: Some(vec!["t-1".into()]),
+            user_type: Some("agent".into()),
+            username: Some("grace".into()),
+            custom_fields: Some(JsonObject("{}".into())),
+        };
+        let sent = serde_json::to_value(every_field.into_core().unwrap()).unwrap();
+        let sent: Vec<&str> = sent
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            sent,
+            sdk::NewUser::field_names(),
+            "a core field this record lacks"
         );
     }
 

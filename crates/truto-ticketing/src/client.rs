@@ -6,13 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use rustls::ClientConfig;
 use url::Url;
 
-use crate::connections::ConnectionPool;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::secret::SecretString;
+use crate::tls::Certificate;
 
 /// Truto's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.truto.one";
@@ -24,6 +23,11 @@ pub const BASE_URL_ENV: &str = "TRUTO_BASE_URL";
 pub const USER_AGENT: &str = concat!("truto-ticketing/", env!("CARGO_PKG_VERSION"));
 /// The largest response body the SDK reads (10 MiB); a larger one is a `decode` error.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+/// How long an unused pooled connection is kept open.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// How often an open connection is probed with TCP keep-alive, so that a NAT or load
+/// balancer does not forget it while it waits in the pool.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
 
 /// A Truto API client. Cheap to clone: clones share one connection pool.
 ///
@@ -56,16 +60,6 @@ pub(crate) struct ClientInner {
     pub(crate) max_retries: u32,
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) max_response_bytes: usize,
-    /// What calls on the core's own connections ([`crate::connections`], and those
-    /// driven by a binding's event loop, [`crate::driven`]) need that reqwest keeps to
-    /// itself.
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) tls: Arc<rustls::ClientConfig>,
-    /// False when a proxy is configured in the environment: only reqwest speaks to proxies.
-    pub(crate) drivable: bool,
-    /// The keep-alive connections of calls the core makes itself ([`crate::connections`]).
-    pub(crate) connections: ConnectionPool,
 }
 
 impl Client {
@@ -120,6 +114,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry_policy: RetryPolicy,
     max_response_bytes: usize,
+    root_certificates: Vec<Certificate>,
 }
 
 impl Default for ClientBuilder {
@@ -135,6 +130,7 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             retry_policy: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -218,6 +214,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts `certificate` as a root, besides the operating system's: the CA of a
+    /// corporate TLS proxy, or of a local test server. Certificates are always checked;
+    /// there is no way to turn that off.
+    pub fn add_root_certificate(mut self, certificate: Certificate) -> ClientBuilder {
+        self.root_certificates.push(certificate);
+        self
+    }
+
+    /// [`ClientBuilder::add_root_certificate`] for each certificate, e.g. those of
+    /// [`Certificate::from_pem_bundle`].
+    pub fn add_root_certificates(
+        mut self,
+        certificates: impl IntoIterator<Item = Certificate>,
+    ) -> ClientBuilder {
+        self.root_certificates.extend(certificates);
+        self
+    }
+
     /// Checks the configuration and builds the client. Fails with `invalid_input`
     /// naming `token`, `base_url`, `timeout`, `connect_timeout` or `headers`.
     pub fn build(self) -> Result<Client> {
@@ -261,18 +275,19 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::invalid_input("user_agent", "must be printable ASCII without line breaks")
         })?;
-        let tls = Arc::new(crate::tls::client_config()?);
+        let tls = crate::tls::client_config(&self.root_certificates)?;
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .tcp_keepalive(TCP_KEEPALIVE)
             .tcp_nodelay(true)
             // A redirected POST would turn into a GET or re-send the token elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             // Retries are the core's own (transport.rs). reqwest's layer would otherwise
             // clone every request, headers and all, in case it retried a protocol NACK.
             .retry(reqwest::retry::never().max_retries_per_request(0))
-            .user_agent(user_agent.clone())
-            .tls_backend_preconfigured(ClientConfig::clone(&tls))
+            .user_agent(user_agent)
+            .tls_backend_preconfigured(tls)
             .build()
             .map_err(|error| {
                 Error::invalid_input(
@@ -292,25 +307,9 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 retry_policy: self.retry_policy,
                 max_response_bytes: self.max_response_bytes,
-                user_agent,
-                connect_timeout: self.connect_timeout,
-                tls,
-                drivable: !proxy_configured(),
-                connections: ConnectionPool::default(),
             }),
         })
     }
-}
-
-/// Whether the environment names a proxy, which reqwest would use.
-fn proxy_configured() -> bool {
-    ["http_proxy", "https_proxy", "all_proxy"]
-        .iter()
-        .any(|name| {
-            [name.to_string(), name.to_uppercase()]
-                .iter()
-                .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
-        })
 }
 
 fn bearer(token: &SecretString) -> Result<HeaderValue> {

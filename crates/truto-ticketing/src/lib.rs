@@ -35,8 +35,6 @@
 #![warn(missing_docs)]
 
 mod client;
-mod connections;
-pub mod driven;
 mod error;
 #[cfg(feature = "logging")]
 pub mod logging;
@@ -62,4 +60,5 @@ pub use models::{
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use stream::ResponseStream;
+pub use tls::Certificate;
 pub use users::{CreateUser, CreateUserOptions, CreateUserResponse, ResponseFormat};

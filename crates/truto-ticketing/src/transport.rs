@@ -10,7 +10,6 @@ use serde_json::Value;
 use url::Url;
 
 use crate::client::ClientInner;
-use crate::driven::Origin;
 use crate::error::{Error, ErrorDetails, ErrorInsight, ErrorKind, Result};
 use crate::retry::server_requested_delay;
 use crate::secret::SecretString;
@@ -18,7 +17,7 @@ use crate::secret::SecretString;
 /// How much of an unreadable body a `decode` error quotes.
 const EXCERPT_CHARS: usize = 200;
 /// How much of an error body an API error keeps.
-pub(crate) const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// One API call, ready to be attempted as often as the retry policy allows.
 pub(crate) struct Call {
@@ -35,7 +34,7 @@ pub(crate) struct Call {
 }
 
 /// What a successful attempt gives back.
-pub(crate) enum Answer {
+enum Answer {
     /// The whole body, read within the attempt's timeout.
     Buffered {
         body: Bytes,
@@ -44,14 +43,6 @@ pub(crate) enum Answer {
     },
     /// The body not yet read: the caller streams it.
     Streamed(reqwest::Response),
-}
-
-/// How a call's attempts go out.
-enum Route {
-    /// On the core's own connections ([`crate::connections`]): the encoded request.
-    Own { origin: Origin, request: Bytes },
-    /// Through reqwest, which alone speaks to proxies and streams answers.
-    Reqwest(Url),
 }
 
 /// Whether a successful answer's body is read before returning.
@@ -77,11 +68,8 @@ impl ClientInner {
     }
 
     /// Reads a successful answer's body into `T`; a mismatch is a `decode` error carrying
-    /// the answer's status, request id and attempt count. Never inlined: both transports
-    /// call it, and a copy of serde's reader for `User` in each made every language
-    /// binding's library about 0.1 MB larger.
-    #[inline(never)]
-    pub(crate) fn decode_answer<T: DeserializeOwned>(
+    /// the answer's status, request id and attempt count.
+    fn decode_answer<T: DeserializeOwned>(
         &self,
         call: &Call,
         body: &[u8],
@@ -111,26 +99,12 @@ impl ClientInner {
     /// Runs the call: attempts until success, a final failure, or retries run out.
     /// Gives the answer and how many attempts it took.
     async fn execute(&self, call: &Call, mode: BodyMode) -> Result<(Answer, u32)> {
-        let route = match (mode, self.origin()) {
-            (BodyMode::Buffered, Some(origin)) => Route::Own {
-                request: self.encode_request(call),
-                origin,
-            },
-            _ => Route::Reqwest(self.endpoint(call)),
-        };
+        let url = self.endpoint(call);
         let mut attempt = 0;
         loop {
             attempt += 1;
             let started = Instant::now();
-            let outcome = match &route {
-                Route::Own { origin, request } => {
-                    let attempt = self.attempt_on_own_connection(origin, request);
-                    tokio::time::timeout(call.timeout, attempt).await
-                }
-                Route::Reqwest(url) => {
-                    tokio::time::timeout(call.timeout, self.attempt(url, call, mode)).await
-                }
-            };
+            let outcome = tokio::time::timeout(call.timeout, self.attempt(&url, call, mode)).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let failure = match outcome {
                 Ok(Ok(answer)) => {
@@ -150,9 +124,8 @@ impl ClientInner {
 
     /// What follows a failed attempt: the wait before the next one, or the call's final
     /// error (not retryable, retries used up, or a server-requested wait too long to sleep
-    /// through). Shared by this module's loop and the event-loop-driven calls
-    /// ([`crate::driven`]).
-    pub(crate) fn after_failure(
+    /// through).
+    fn after_failure(
         &self,
         call: &Call,
         attempt: u32,
@@ -191,7 +164,7 @@ impl ClientInner {
     }
 
     /// `{base_url}{path}?{query}`, from the base URL parsed when the client was built.
-    pub(crate) fn endpoint(&self, call: &Call) -> Url {
+    fn endpoint(&self, call: &Call) -> Url {
         let mut url = self.parsed_base_url.clone();
         let base_path = url.path().trim_end_matches('/');
         let path = format!("{base_path}{}", call.path);
@@ -248,7 +221,7 @@ impl ClientInner {
         Err(Failure::answered(status, &headers, &body))
     }
 
-    pub(crate) fn scrubbed(&self, mut error: Error, call: &Call) -> Error {
+    fn scrubbed(&self, mut error: Error, call: &Call) -> Error {
         let details = error.details_mut();
         for secret in std::iter::once(&self.token).chain(&call.secrets) {
             secret.scrub(&mut details.message);
@@ -273,13 +246,13 @@ impl ClientInner {
 }
 
 /// A failed attempt and the wait the server asked for, if any.
-pub(crate) struct Failure {
+struct Failure {
     error: Error,
     server_delay: Option<Duration>,
 }
 
 impl Failure {
-    pub(crate) fn plain(error: Error) -> Failure {
+    fn plain(error: Error) -> Failure {
         Failure {
             error,
             server_delay: None,
@@ -287,7 +260,7 @@ impl Failure {
     }
 
     /// A non-2xx answer.
-    pub(crate) fn answered(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Failure {
+    fn answered(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Failure {
         Failure {
             error: api_error(status, headers, body),
             server_delay: server_requested_delay(status.as_u16(), headers),
@@ -295,7 +268,7 @@ impl Failure {
     }
 
     /// An attempt that had no complete answer within its timeout.
-    pub(crate) fn timed_out(timeout: Duration) -> Failure {
+    fn timed_out(timeout: Duration) -> Failure {
         Failure::plain(Error::new(
             ErrorKind::Timeout,
             ErrorDetails {
@@ -331,7 +304,7 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Byte
 }
 
 /// The `decode` error for a body larger than the client reads.
-pub(crate) fn body_too_large(limit: usize) -> Error {
+fn body_too_large(limit: usize) -> Error {
     Error::new(
         ErrorKind::Decode,
         ErrorDetails {
@@ -404,7 +377,7 @@ fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
     )
 }
 
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+fn request_id(headers: &HeaderMap) -> Option<String> {
     headers
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())

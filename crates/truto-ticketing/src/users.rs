@@ -180,20 +180,6 @@ pub struct CreateUser<'a> {
 }
 
 impl<'a> CreateUser<'a> {
-    pub(crate) fn new(
-        client: &'a Client,
-        integrated_account_id: &'a str,
-        user: &'a NewUser,
-        options: CreateUserOptions,
-    ) -> CreateUser<'a> {
-        CreateUser {
-            client,
-            integrated_account_id,
-            user,
-            options,
-        }
-    }
-
     /// Replaces every option at once.
     pub fn options(mut self, options: CreateUserOptions) -> Self {
         self.options = options;

@@ -1,6 +1,6 @@
-//! With a proxy named in the environment, calls go out through reqwest, the one
-//! transport of the core that speaks to proxies, and not on the core's own connections
-//! (`src/connections.rs`). A test binary of its own: the environment is the process's.
+//! With a proxy named in the environment (`HTTP_PROXY`), calls go through it, as users
+//! behind a corporate proxy need. A test binary of its own: the environment is the
+//! process's.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -1,8 +1,8 @@
 //! TLS is always verified. An https:// server whose certificate no trusted authority
 //! signed is refused before a request (and its token) is written, and the one relaxing
 //! switch the builder has, `allow_insecure_http`, does not change that: there is no
-//! setting that turns certificate checks off. Calls driven by the caller's event loop
-//! (`truto_ticketing::driven`) are held to the same checks.
+//! setting that turns certificate checks off. Adding a root of one's own (for a corporate
+//! TLS proxy) trusts that root only.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,10 +14,7 @@ use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio_rustls::rustls::{self, RootCertStore};
 use tokio_rustls::{TlsAcceptor, TlsConnector};
-use truto_ticketing::{Client, Email, ErrorKind, NewUser};
-
-#[path = "support/blocking_driver.rs"]
-mod blocking_driver;
+use truto_ticketing::{Certificate, Client, Email, ErrorKind, NewUser};
 
 const TOKEN: &str = "tok-TLS-SECRET-51c0ffee";
 
@@ -144,23 +141,6 @@ async fn an_untrusted_certificate_is_refused_before_the_token_is_sent() {
             error.message().to_lowercase().contains("certificate"),
             "{what}: not refused for its certificate: {error}"
         );
-        // And the same when the caller's event loop drives the call.
-        let user = user.clone();
-        let error = tokio::task::spawn_blocking(move || {
-            blocking_driver::create_user_driven(&client, &user)
-        })
-        .await
-        .expect("the driving thread")
-        .expect_err("an untrusted certificate must fail a driven call");
-        assert_eq!(
-            error.kind(),
-            ErrorKind::Connection,
-            "{what}, driven: {error}"
-        );
-        assert!(
-            error.message().to_lowercase().contains("certificate"),
-            "{what}, driven: not refused for its certificate: {error}"
-        );
     }
     assert_eq!(
         server.handshakes.load(Ordering::SeqCst),
@@ -169,4 +149,42 @@ async fn an_untrusted_certificate_is_refused_before_the_token_is_sent() {
     );
     let received = String::from_utf8_lossy(&server.received.lock().unwrap()).into_owned();
     assert!(!received.contains(TOKEN), "the token reached the server");
+}
+
+#[tokio::test]
+async fn an_added_root_is_trusted_and_no_other() {
+    let server = TlsServer::start().await;
+    let user = NewUser::new()
+        .name("Ada Lovelace")
+        .email(Email::primary("ada@example.com"));
+    let client_trusting = |pem: &str| {
+        Client::builder()
+            .token(TOKEN)
+            .base_url(format!("https://localhost:{}", server.port))
+            .add_root_certificates(Certificate::from_pem_bundle(pem.as_bytes()).expect("PEM"))
+            .timeout(Duration::from_secs(5))
+            .max_retries(0)
+            .build()
+            .expect("client")
+    };
+
+    // Another authority (the sandbox's) does not vouch for this server.
+    let other = truto_sandbox::Sandbox::spawn(truto_sandbox::SandboxConfig {
+        tls: true,
+        ..Default::default()
+    })
+    .expect("a TLS sandbox");
+    let error = client_trusting(other.ca_pem().expect("a CA"))
+        .create_user("sandbox-dixa", &user)
+        .await
+        .expect_err("a root that did not sign the certificate");
+    assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
+    assert_eq!(server.handshakes.load(Ordering::SeqCst), 0);
+
+    // The server's own certificate, added as a root, is trusted.
+    let created = client_trusting(CERT_PEM)
+        .create_user("sandbox-dixa", &user)
+        .await
+        .expect("the added root vouches for the server");
+    assert_eq!(created.id, "1");
 }

@@ -1,5 +1,7 @@
 //! Runs every conformance case (`tests/conformance/cases/*.json`) against the sandbox
-//! through the Rust core. The format is described in `tests/conformance/README.md`.
+//! through the Rust core, over HTTPS (the client trusting the sandbox's CA, as one
+//! behind a corporate TLS proxy would) and over plain HTTP. The format is described in
+//! `tests/conformance/README.md`.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -7,37 +9,42 @@ use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
-use truto_sandbox::{Sandbox, SandboxConfig};
+use truto_sandbox::{Fault, Sandbox, SandboxConfig};
 use truto_ticketing::{
-    Client, CollectionRef, CreateUserOptions, CreateUserResponse, Error, NewUser, ResponseFormat,
+    Certificate, Client, CollectionRef, CreateUserOptions, CreateUserResponse, Error, NewUser,
+    ResponseFormat,
 };
 
 fn main() {
     let mut arguments = Arguments::from_args();
-    // One sandbox serves every case and each case resets it: cases run one at a time.
+    // One sandbox per scheme serves every case and each case resets it: cases run one at
+    // a time.
     arguments.test_threads = Some(1);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let sandbox = runtime
-        .block_on(Sandbox::start(SandboxConfig::default()))
-        .expect("start the sandbox");
-    // The workspace's reqwest has no crypto provider of its own (the SDK configures rustls
-    // with ring itself); the admin client uses ring's. An error means one is installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let admin = reqwest::Client::new();
-    let context = std::sync::Arc::new((runtime, sandbox, admin));
+    let start = |tls| {
+        runtime
+            .block_on(Sandbox::start(SandboxConfig {
+                tls,
+                ..SandboxConfig::default()
+            }))
+            .expect("start the sandbox")
+    };
+    let sandboxes = [("https", start(true)), ("http", start(false))];
+    let context = std::sync::Arc::new((runtime, sandboxes));
 
-    let trials = case_files()
-        .into_iter()
-        .map(|path| {
+    let mut trials = Vec::new();
+    for scheme in 0..2 {
+        for path in case_files() {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             let context = context.clone();
-            Trial::test(name, move || {
-                let (runtime, sandbox, admin) = &*context;
+            let label = format!("{}/{name}", context.1[scheme].0);
+            trials.push(Trial::test(label, move || {
+                let (runtime, sandboxes) = &*context;
                 let case = read_case(&path)?;
-                runtime.block_on(run_case(sandbox, admin, &case))
-            })
-        })
-        .collect();
+                runtime.block_on(run_case(&sandboxes[scheme].1, &case))
+            }));
+        }
+    }
     libtest_mimic::run(&arguments, trials).exit();
 }
 
@@ -75,23 +82,14 @@ enum ResultShape {
     Bytes,
 }
 
-async fn run_case(sandbox: &Sandbox, admin: &reqwest::Client, case: &Value) -> Result<(), Failed> {
-    let url = sandbox.url();
-    admin
-        .post(format!("{url}/_sandbox/reset"))
-        .send()
-        .await?
-        .error_for_status()?;
+async fn run_case(sandbox: &Sandbox, case: &Value) -> Result<(), Failed> {
+    sandbox.reset();
     let account = case["call"]["integrated_account_id"]
         .as_str()
         .unwrap_or_default();
     if let Some(faults) = case.get("faults") {
-        admin
-            .post(format!("{url}/_sandbox/faults"))
-            .json(&json!({"integrated_account_id": account, "faults": faults}))
-            .send()
-            .await?
-            .error_for_status()?;
+        let faults: Vec<Fault> = serde_json::from_value(faults.clone())?;
+        sandbox.push_faults(account, faults);
     }
 
     let client = build_client(sandbox, &case["client"]);
@@ -122,7 +120,7 @@ async fn run_case(sandbox: &Sandbox, admin: &reqwest::Client, case: &Value) -> R
         })?;
     }
     if let Some(expected) = case.get("sandbox") {
-        check_sandbox(admin, url, account, expected).await?;
+        check_sandbox(sandbox, account, expected)?;
     }
     Ok(())
 }
@@ -131,6 +129,9 @@ fn build_client(sandbox: &Sandbox, settings: &Value) -> Result<Client, Error> {
     let mut builder = Client::builder()
         .token(settings["token"].as_str().unwrap_or(sandbox.token()))
         .base_url(settings["base_url"].as_str().unwrap_or(sandbox.url()));
+    if let Some(ca) = sandbox.ca_pem() {
+        builder = builder.add_root_certificates(Certificate::from_pem_bundle(ca.as_bytes())?);
+    }
     if let Some(retries) = settings["max_retries"].as_u64() {
         builder = builder.max_retries(retries as u32);
     }
@@ -305,32 +306,15 @@ fn check_elapsed(expect: &Value, elapsed: Duration) -> Result<(), Failed> {
     Ok(())
 }
 
-async fn check_sandbox(
-    admin: &reqwest::Client,
-    url: &str,
-    account: &str,
-    expected: &Value,
-) -> Result<(), Failed> {
-    let requests: Vec<Value> = admin
-        .get(format!("{url}/_sandbox/requests"))
-        .send()
-        .await?
-        .json()
-        .await?;
+fn check_sandbox(sandbox: &Sandbox, account: &str, expected: &Value) -> Result<(), Failed> {
+    let requests: Vec<Value> = serde_json::from_value(serde_json::to_value(sandbox.requests())?)?;
     if let Some(count) = expected["requests"].as_u64() {
         ensure(requests.len() as u64 == count, || {
             format!("sandbox saw {} requests, expected {count}", requests.len())
         })?;
     }
     if let Some(count) = expected["users_stored"].as_u64() {
-        let users: Vec<Value> = admin
-            .get(format!(
-                "{url}/_sandbox/users?integrated_account_id={account}"
-            ))
-            .send()
-            .await?
-            .json()
-            .await?;
+        let users = sandbox.stored_users(Some(account));
         ensure(users.len() as u64 == count, || {
             format!("sandbox stored {} users, expected {count}", users.len())
         })?;

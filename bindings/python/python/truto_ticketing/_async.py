@@ -9,13 +9,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Type, Union, overload
 
-from ._native import CompletionQueue, LoopCall, NativeAsyncClient, NewUser, User
-from .types import CollectionDict, EmailDict, JSONObject, Roles
+from ._native import CompletionQueue, NativeAsyncClient, NewUser, User
+from .types import CollectionDict, JSONObject, NewUserFields
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
 
-    from ._loop import LoopPool
+    from typing_extensions import Unpack
 
 __all__ = ["AsyncClient"]
 
@@ -41,7 +41,7 @@ class AsyncClient:
     or call ``await client.close()`` when done.
     """
 
-    __slots__ = ("_native", "_loop", "_queue", "_pool", "_in_flight", "_drive_lone_calls")
+    __slots__ = ("_native", "_loop", "_queue")
 
     def __init__(
         self,
@@ -50,16 +50,15 @@ class AsyncClient:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        *,
+        ca_cert: Optional[Union[str, bytes]] = None,
     ) -> None:
-        self._native = NativeAsyncClient(token, base_url, timeout, connect_timeout, max_retries)
-        # The completion queue and the connections of the loop this client last ran on.
+        self._native = NativeAsyncClient(
+            token, base_url, timeout, connect_timeout, max_retries, ca_cert=ca_cert
+        )
+        # The completion queue of the loop this client last ran on.
         self._loop: Optional[AbstractEventLoop] = None
         self._queue: Optional[CompletionQueue] = None
-        self._pool: Optional[LoopPool] = None
-        self._in_flight = 0
-        # A call alone in flight is made on the loop's own thread (see `_loop`); tests
-        # turn this off to run the same cases through the I/O thread.
-        self._drive_lone_calls = True
 
     @overload
     async def create_user(
@@ -67,21 +66,6 @@ class AsyncClient:
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["unified"] = "unified",
         ignore_remote_data: bool = False,
@@ -90,12 +74,12 @@ class AsyncClient:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> User:
         """Creates a user in the integrated account's tool.
 
-        The body is the field keywords (Truto's field names; a field left out or
-        ``None`` is not sent, except ``name``, which must be a ``str`` when given) or
-        ``user=`` (a ``NewUser`` or a mapping). ``response_format`` picks the result:
+        The body is the field keywords (Truto's field names, ``NewUserFields``; a field
+        left out or ``None`` is not sent) or ``user=`` (a ``NewUser`` or a mapping). ``response_format`` picks the result:
         ``"unified"`` a ``User``, ``"raw"``/``"normalized"`` the decoded JSON,
         ``"stream"`` the body as ``bytes``. ``timeout`` is seconds per attempt.
         Raises ``InvalidInputError`` (nothing sent), an ``APIError`` subclass,
@@ -109,21 +93,6 @@ class AsyncClient:
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["raw", "normalized"],
         ignore_remote_data: bool = False,
@@ -132,6 +101,7 @@ class AsyncClient:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> Any: ...
 
     @overload
@@ -140,21 +110,6 @@ class AsyncClient:
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["stream"],
         ignore_remote_data: bool = False,
@@ -163,6 +118,7 @@ class AsyncClient:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> bytes: ...
 
     @overload
@@ -171,21 +127,6 @@ class AsyncClient:
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: str,
         ignore_remote_data: bool = False,
@@ -194,6 +135,7 @@ class AsyncClient:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> Any: ...
 
     async def create_user(self, integrated_account_id: str, **kwargs: Any) -> Any:
@@ -205,46 +147,21 @@ class AsyncClient:
         loop = asyncio.get_running_loop()
         queue = self._queue
         if loop is not self._loop or queue is None:
-            self._switch_to(loop)
-            queue = self._queue
-            assert queue is not None
-        pool = self._pool
-        # Alone, a call is faster on this thread: the I/O thread's two hand-offs are most
-        # of its cost. With others in flight they are shared, and the I/O thread works
-        # while this one runs Python, so the call goes there.
-        drive = pool is not None and self._in_flight == 0 and self._drive_lone_calls
+            queue = self._queue = _completion_queue(loop)
+            self._loop = loop
         future = loop.create_future()
-        self._in_flight += 1
+        call = self._native.create_user(queue, future, integrated_account_id, **kwargs)
         try:
-            call = self._native.create_user(queue, future, drive, integrated_account_id, **kwargs)
-            if isinstance(call, LoopCall):
-                assert pool is not None
-                return await pool.run(call)
-            try:
-                return await future
-            except asyncio.CancelledError:
-                call.cancel()  # drops the Rust future, which aborts the request
-                raise
-        finally:
-            self._in_flight -= 1
-
-    def _switch_to(self, loop: AbstractEventLoop) -> None:
-        from ._loop import LoopPool
-
-        if self._pool is not None:
-            self._pool.close()
-        self._queue = _completion_queue(loop)
-        origin = self._native.loop_origin()
-        self._pool = None if origin is None else LoopPool(loop, self._native, origin)
-        self._loop = loop
+            return await future
+        except asyncio.CancelledError:
+            call.cancel()  # drops the Rust future, which aborts the request
+            raise
 
     async def close(self) -> None:
         """Drops the connection pool; later calls raise ``RuntimeError``."""
         self._close()
 
     def _close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
         self._native.close()
 
     async def __aenter__(self) -> AsyncClient:

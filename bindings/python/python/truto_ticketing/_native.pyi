@@ -5,11 +5,14 @@ Import from ``truto_ticketing`` (and ``truto_ticketing.testing``), not from here
 
 import asyncio
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Type, Union, overload
+from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Type, Union, overload
 
-from .types import CollectionDict, EmailDict, JSONObject, Roles
+from typing_extensions import Unpack
+
+from .types import CollectionDict, JSONObject, NewUserFields
 
 __version__: str
+NEW_USER_FIELDS: List[str]
 
 class Email:
     """An email address and its kind (``primary``, ``other``, or a kind the provider invented)."""
@@ -79,25 +82,7 @@ class User:
 class NewUser:
     """A user to create, in Truto's field names. Types are checked here; values when it is sent."""
 
-    def __init__(
-        self,
-        *,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
-    ) -> None: ...
+    def __init__(self, **fields: Unpack[NewUserFields]) -> None: ...
     def to_dict(self) -> Dict[str, Any]:
         """The JSON body this user is sent as (the password included, in clear)."""
     def __eq__(self, other: object) -> bool: ...
@@ -118,6 +103,8 @@ class Client:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        *,
+        ca_cert: Optional[Union[str, bytes]] = None,
     ) -> None: ...
     @overload
     def create_user(
@@ -125,21 +112,6 @@ class Client:
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["unified"] = "unified",
         ignore_remote_data: bool = False,
@@ -148,18 +120,18 @@ class Client:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> User:
         """Creates a user in the integrated account's tool.
 
-        The body is the field keywords (Truto's field names; a field left out or
-        ``None`` is not sent, except ``name``, which must be a ``str`` when given) or
-        ``user=`` (a ``NewUser`` or a mapping). ``response_format`` picks the result:
-        ``"unified"`` a ``User``, ``"raw"``/``"normalized"`` the decoded JSON,
-        ``"stream"`` the body as ``bytes``. ``timeout`` is seconds per attempt.
-        Raises ``InvalidInputError`` (nothing sent), an ``APIError`` subclass,
-        ``APIConnectionError``/``APITimeoutError`` or ``DecodeError``.
+        The body is the field keywords (Truto's field names, ``NewUserFields``; a field
+        left out or ``None`` is not sent) or ``user=`` (a ``NewUser`` or a mapping).
+        ``response_format`` picks the result: ``"unified"`` a ``User``,
+        ``"raw"``/``"normalized"`` the decoded JSON, ``"stream"`` the body as ``bytes``.
+        ``timeout`` is seconds per attempt. Raises ``InvalidInputError`` (nothing sent),
+        an ``APIError`` subclass, ``APIConnectionError``/``APITimeoutError`` or
+        ``DecodeError``.
         """
-
 
     @overload
     def create_user(
@@ -167,21 +139,6 @@ class Client:
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["raw", "normalized"],
         ignore_remote_data: bool = False,
@@ -190,29 +147,14 @@ class Client:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> Any: ...
-
     @overload
     def create_user(
         self,
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["stream"],
         ignore_remote_data: bool = False,
@@ -221,29 +163,14 @@ class Client:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> bytes: ...
-
     @overload
     def create_user(
         self,
         integrated_account_id: str,
         *,
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        name: str = ...,
-        emails: Optional[Sequence[EmailDict]] = None,
-        first_name: Optional[str] = None,
-        last_name: Optional[str] = None,
-        avatar: Optional[str] = None,
-        languages: Optional[Sequence[str]] = None,
-        nick_name: Optional[str] = None,
-        password: Optional[str] = None,
-        remote_data: Optional[JSONObject] = None,
-        roles: Optional[Roles] = None,
-        status: Optional[str] = None,
-        team_ids: Optional[Sequence[str]] = None,
-        user_type: Optional[str] = None,
-        username: Optional[str] = None,
-        custom_fields: Optional[JSONObject] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: str,
         ignore_remote_data: bool = False,
@@ -252,6 +179,7 @@ class Client:
         idempotency_key: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        **fields: Unpack[NewUserFields],
     ) -> Any: ...
 
     def close(self) -> None:
@@ -280,21 +208,17 @@ class NativeAsyncClient:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        *,
+        ca_cert: Optional[Union[str, bytes]] = None,
     ) -> None: ...
     def create_user(
         self,
         queue: CompletionQueue,
         future: "asyncio.Future[Any]",
-        drive: bool,
         integrated_account_id: str,
         **kwargs: Any,
-    ) -> Union[PendingCall, LoopCall]:
-        """Starts the call; ``future`` gets its result through ``queue`` (its loop's).
-        With ``drive``, a call that can be driven is returned as a ``LoopCall`` instead."""
-    def loop_origin(self) -> Optional[Tuple[str, int, float]]:
-        """``(host, port, connect_timeout)`` for ``LoopCall``s; ``None`` behind a proxy."""
-    def loop_connection(self) -> LoopConnection:
-        """The core's side of a TCP connection just opened to ``loop_origin()``."""
+    ) -> PendingCall:
+        """Starts the call; ``future`` gets its result through ``queue`` (its loop's)."""
     def close(self) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -320,38 +244,32 @@ class PendingCall:
     def cancel(self) -> None:
         """Drops the call's future, which aborts its request."""
 
-class LoopCall:
-    """A call whose attempts ``truto_ticketing._loop`` makes on the event loop."""
-
-    @property
-    def timeout(self) -> float: ...
-    def begin_attempt(self) -> None: ...
-    def send(self, connection: LoopConnection) -> bytes: ...
-    def finish(self, connection: LoopConnection) -> Tuple[bool, Any]:
-        """``(True, result)``, or ``(False, seconds)`` before the next attempt; raises the call's error."""
-    def finish_failed(self, message: str) -> Tuple[bool, Any]: ...
-    def finish_timed_out(self, connecting: bool) -> Tuple[bool, Any]: ...
-
-class LoopConnection:
-    """The core's side of one connection of ``truto_ticketing._loop``."""
-
-    def outgoing(self) -> Optional[bytes]: ...
-    def receive(self, data: bytes) -> bool: ...
-    def closed(self, error: Optional[str] = None) -> bool: ...
-    @property
-    def reusable(self) -> bool: ...
-
 class Sandbox:
     """A Truto-compatible server on 127.0.0.1, on its own thread, serving until stopped.
 
     Accounts: ``sandbox-dixa``, ``sandbox-freshchat``, ``sandbox-teamwork``, ... (one per
-    integration). ``rate_limits=False`` turns off Truto's 429s.
+    integration). ``rate_limits=False`` turns off Truto's 429s; ``tls=True`` serves HTTPS
+    with a CA made at start (``ca_pem``); ``latency`` adds seconds to every create.
     """
 
-    def __init__(self, *, token: Optional[str] = None, port: int = 0, rate_limits: bool = True) -> None: ...
+    def __init__(
+        self,
+        *,
+        token: Optional[str] = None,
+        port: int = 0,
+        rate_limits: bool = True,
+        tls: bool = False,
+        latency: float = 0.0,
+    ) -> None: ...
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:PORT``: the client's ``base_url``."""
+        """``http://127.0.0.1:PORT`` (``https://`` with ``tls=True``): the client's ``base_url``."""
+    @property
+    def ca_pem(self) -> Optional[str]:
+        """With ``tls=True``, the CA that signed the sandbox's certificate: the client's ``ca_cert``."""
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted since the start or the last reset."""
     @property
     def token(self) -> str:
         """The token the sandbox accepts: the client's ``token``."""

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Sequence, TypedDict, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, TypedDict, Union
 
-__all__ = ["EmailDict", "RoleDict", "CollectionDict", "Roles", "ResponseFormat", "JSONObject"]
+__all__ = [
+    "EmailDict",
+    "RoleDict",
+    "CollectionDict",
+    "Roles",
+    "ResponseFormat",
+    "JSONObject",
+    "NewUserFields",
+]
 
 
 class _EmailAddress(TypedDict):
@@ -38,3 +46,25 @@ ResponseFormat = Literal["unified", "raw", "normalized", "stream"]
 
 #: A JSON object (``remote_data``, ``custom_fields``, ``remote_query``).
 JSONObject = Mapping[str, Any]
+
+
+class NewUserFields(TypedDict, total=False):
+    """The fields of a new user, in Truto's field names: the keywords of ``create_user``
+    and ``NewUser``. A field left out (or ``None``) is not sent. Kept equal to the core's
+    list (``_native.NEW_USER_FIELDS``) by ``tests/test_surface.py``."""
+
+    name: Optional[str]
+    avatar: Optional[str]
+    emails: Optional[Sequence[EmailDict]]
+    first_name: Optional[str]
+    last_name: Optional[str]
+    languages: Optional[Sequence[str]]
+    nick_name: Optional[str]
+    password: Optional[str]
+    remote_data: Optional[JSONObject]
+    roles: Optional[Roles]
+    status: Optional[str]
+    team_ids: Optional[Sequence[str]]
+    user_type: Optional[str]
+    username: Optional[str]
+    custom_fields: Optional[JSONObject]

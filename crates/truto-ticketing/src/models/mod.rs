@@ -1,6 +1,7 @@
 //! What is sent and what comes back, with Truto's field names on the wire.
 
 mod common;
+mod fields;
 mod new_user;
 mod string_enum;
 mod user;

@@ -83,6 +83,16 @@ impl NewUser {
         NewUser::default()
     }
 
+    /// The body's field names, as sent on the wire, read from this struct's definition:
+    /// the language bindings' keyword lists and type stubs are checked against it.
+    ///
+    /// ```
+    /// assert_eq!(truto_ticketing::NewUser::field_names()[0], "name");
+    /// ```
+    pub fn field_names() -> &'static [&'static str] {
+        super::fields::struct_fields::<NewUser>()
+    }
+
     /// Reads a user from its JSON form (Truto's field names), as the language
     /// bindings receive it. A wrong type is an `invalid_input` error naming the field.
     pub fn from_json(value: Value) -> Result<NewUser> {
@@ -386,6 +396,24 @@ fn check_known(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_names_are_every_field_of_the_body() {
+        let full = serde_json::json!({
+            "name": "n", "avatar": "https://a.example/x.png", "emails": [{"email": "a@b.c"}],
+            "first_name": "f", "last_name": "l", "languages": ["en"], "nick_name": "k",
+            "password": "p", "remote_data": {}, "roles": "owner", "status": "active",
+            "team_ids": ["t"], "user_type": "u", "username": "n", "custom_fields": {}
+        });
+        let sent = serde_json::to_value(NewUser::from_json(full).unwrap()).unwrap();
+        let sent: Vec<&str> = sent
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(NewUser::field_names(), sent.as_slice());
+    }
     use crate::models::{Email, Role, RoleName};
     use serde_json::json;
 

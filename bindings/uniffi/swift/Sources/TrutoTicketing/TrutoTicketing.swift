@@ -866,6 +866,11 @@ public struct ClientConfig: Equatable, Hashable {
      * Allows sending the token over plain `http://` to a host that is not loopback.
      */
     public let allowInsecureHttp: Bool
+    /**
+     * PEM text of root certificates to trust besides the system's: a corporate TLS
+     * proxy's CA, or a test server's. Certificates are always checked.
+     */
+    public let caCert: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -890,7 +895,11 @@ public struct ClientConfig: Equatable, Hashable {
          */headers: [String: String] = [:], 
         /**
          * Allows sending the token over plain `http://` to a host that is not loopback.
-         */allowInsecureHttp: Bool = false) {
+         */allowInsecureHttp: Bool = false, 
+        /**
+         * PEM text of root certificates to trust besides the system's: a corporate TLS
+         * proxy's CA, or a test server's. Certificates are always checked.
+         */caCert: String? = nil) {
         self.token = token
         self.baseUrl = baseUrl
         self.timeoutMs = timeoutMs
@@ -898,6 +907,7 @@ public struct ClientConfig: Equatable, Hashable {
         self.maxRetries = maxRetries
         self.headers = headers
         self.allowInsecureHttp = allowInsecureHttp
+        self.caCert = caCert
     }
 
     
@@ -922,7 +932,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
                 headers: FfiConverterDictionaryStringString.read(from: &buf), 
-                allowInsecureHttp: FfiConverterBool.read(from: &buf)
+                allowInsecureHttp: FfiConverterBool.read(from: &buf), 
+                caCert: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -934,6 +945,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
         FfiConverterDictionaryStringString.write(value.headers, into: &buf)
         FfiConverterBool.write(value.allowInsecureHttp, into: &buf)
+        FfiConverterOptionString.write(value.caCert, into: &buf)
     }
 }
 

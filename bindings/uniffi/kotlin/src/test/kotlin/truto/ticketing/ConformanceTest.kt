@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestInstance
 
 /**
  * Runs every case of tests/conformance/cases through `TrutoClient.createUser` against the
- * truto-sandbox binary, exactly as the Rust runner (tests/conformance/rust/main.rs) does.
+ * truto-sandbox binary over HTTPS (the client trusting its CA through `caCert`), as the
+ * Rust runner (tests/conformance/rust/main.rs) does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConformanceTest {
@@ -27,7 +28,7 @@ class ConformanceTest {
 
     @BeforeAll
     fun startSandbox() {
-        sandbox = SandboxProcess()
+        sandbox = SandboxProcess("--tls")
     }
 
     @AfterAll
@@ -90,6 +91,7 @@ class ConformanceTest {
             baseUrl = settings.str("base_url") ?: sandbox.url,
             maxRetries = settings.long("max_retries")?.toUInt(),
             timeoutMs = settings.long("timeout_ms")?.toULong(),
+            caCert = sandbox.caPem,
         ),
     )
 

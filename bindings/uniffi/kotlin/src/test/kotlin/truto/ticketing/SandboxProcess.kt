@@ -2,6 +2,10 @@ package truto.ticketing
 
 import java.io.File
 import java.net.URI
+import java.security.KeyStore
+import java.security.cert.CertificateFactory
+import javax.net.ssl.SSLContext
+import javax.net.ssl.TrustManagerFactory
 import java.net.URLEncoder
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
@@ -17,25 +21,45 @@ import kotlinx.serialization.json.put
 /**
  * The `truto-sandbox` binary as a child process: a real HTTP server on loopback.
  * Its first stdout line is `listening on http://127.0.0.1:PORT`; closing its stdin stops it.
+ * With `--tls` among `args` it serves HTTPS: `caPem` is its CA, trusted by the admin
+ * calls here and given to clients as `caCert`.
  */
 class SandboxProcess(vararg args: String) : AutoCloseable {
     val url: String
     val token = "sandbox-token"
+    val caPem: String?
     private val process: Process
-    private val http = HttpClient.newHttpClient()
+    private val http: HttpClient
 
     init {
+        val tls = "--tls" in args
+        val caFile = if (tls) File.createTempFile("truto-sandbox-ca", ".pem").apply { deleteOnExit() } else null
         val binary = System.getProperty("truto.sandbox.bin")
             ?: System.getenv("TRUTO_SANDBOX_BIN")
             ?: error("set -Dtruto.sandbox.bin or TRUTO_SANDBOX_BIN to the truto-sandbox binary")
         check(File(binary).canExecute()) { "no truto-sandbox binary at $binary: run cargo build -p truto-sandbox" }
-        process = ProcessBuilder(listOf(binary) + args)
+        val caArgs = if (caFile != null) listOf("--ca-out", caFile.path) else emptyList()
+        process = ProcessBuilder(listOf(binary) + args + caArgs)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start()
         val first = process.inputStream.bufferedReader().readLine()
             ?: error("truto-sandbox exited before announcing its address")
         url = first.removePrefix("listening on ").trim()
-        check(url.startsWith("http://127.0.0.1:")) { "unexpected first line from truto-sandbox: $first" }
+        val scheme = if (tls) "https" else "http"
+        check(url.startsWith("$scheme://127.0.0.1:")) { "unexpected first line from truto-sandbox: $first" }
+        caPem = caFile?.readText()
+        http = HttpClient.newBuilder().apply { caPem?.let { sslContext(trusting(it)) } }.build()
+    }
+
+    /** An SSL context that trusts `pem`'s certificate, as a client given `caCert` does. */
+    private fun trusting(pem: String): SSLContext {
+        val certificate = CertificateFactory.getInstance("X.509").generateCertificate(pem.byteInputStream())
+        val roots = KeyStore.getInstance(KeyStore.getDefaultType()).apply {
+            load(null, null)
+            setCertificateEntry("truto-sandbox", certificate)
+        }
+        val trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).apply { init(roots) }
+        return SSLContext.getInstance("TLS").apply { init(null, trust.trustManagers, null) }
     }
 
     fun reset() {
