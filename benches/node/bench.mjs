@@ -4,7 +4,8 @@
 //   node bench.mjs latency    --client truto|fetch|undici|socket_floor --url URL --package DIR [--calls 2000]
 //
 // `--package` is the truto-ticketing package folder to load (the harness stages one with
-// the release addon). Every client does the same work: create_user on the account with
+// the release addon). `--ca FILE` is an HTTPS sandbox's CA: the SDK takes it as `caCert`;
+// fetch and undici trust it through NODE_EXTRA_CA_CERTS, which the harness sets. Every client does the same work: create_user on the account with
 // the body of benches/body.json, an Idempotency-Key per call (the SDK always sends one),
 // and the answer parsed into the user. A failed call ends the process with an error.
 
@@ -33,6 +34,7 @@ const { positionals, values } = parseArgs({
     // warm-up calls undici.request measured 69 µs of CPU per call, after 5,000 it runs
     // at 32 µs, and 20,000 change nothing more (docs/benchmarks.md, fourth round).
     warmup: { type: 'string', default: '5000' },
+    ca: { type: 'string' },
   },
 })
 const mode = positionals[0]
@@ -61,7 +63,8 @@ function created(status, user) {
 async function caller(client) {
   if (client === 'truto') {
     const { Client } = createRequire(import.meta.url)(path.resolve(values.package))
-    const truto = new Client({ token: values.token, baseUrl: values.url })
+    const caCert = values.ca ? readFileSync(values.ca, 'utf8') : undefined
+    const truto = new Client({ token: values.token, baseUrl: values.url, caCert })
     return () => truto.createUser(values.account, body)
   }
   if (client === 'fetch') {

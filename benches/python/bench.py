@@ -7,9 +7,14 @@
 
 Throughput clients: ``truto`` (``AsyncClient``), ``aiohttp`` (one reused
 ``ClientSession``), ``aiohttp_per_call`` (a new session per call, as Truto's own Python
-SDK does), ``httpx`` (one ``AsyncClient``) and ``pyreqwest`` (one client). Latency takes
+SDK does), ``official_sdk`` (Truto's ``truto-python-sdk`` itself, called as its README
+shows), ``httpx`` (one ``AsyncClient``) and ``pyreqwest`` (one client). Latency takes
 the same async clients (``truto_async`` being the SDK's), ``truto_sync``, and
 ``asyncio_floor`` (a bare ``asyncio.Protocol``, one call at a time: see ``AsyncioFloor``).
+
+``--ca FILE`` trusts an HTTPS sandbox's CA: the SDK through ``ca_cert=``, aiohttp and the
+official SDK through an SSL context (the official SDK has no option of its own: the
+harness gives it ``SSL_CERT_FILE``), httpx through ``verify=``.
 
 Every client does the same work: ``create_user`` on the account with the body of
 ``benches/body.json``, an ``Idempotency-Key`` per call (the SDK always sends one, and the
@@ -28,7 +33,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 USERS_PATH = "/unified/ticketing/users"
 BODY_FILE = Path(__file__).resolve().parent.parent / "body.json"
@@ -39,12 +44,23 @@ AsyncCall = Callable[[], Awaitable[Any]]
 class Target:
     """Where and what every client sends."""
 
-    def __init__(self, url: str, token: str, account: str, body: Dict[str, Any]) -> None:
+    def __init__(self, url: str, token: str, account: str, body: Dict[str, Any], ca: Optional[str]) -> None:
+        self.base_url = url
         self.url = url + USERS_PATH
         self.params = {"integrated_account_id": account}
         self.account = account
         self.token = token
         self.body = body
+        self.ca_file = ca
+        self.ca_pem = Path(ca).read_text() if ca else None
+
+    def ssl_context(self) -> Any:
+        """An SSL context trusting the CA, or ``True`` (the default checks) without one."""
+        if self.ca_pem is None:
+            return True
+        import ssl
+
+        return ssl.create_default_context(cadata=self.ca_pem)
 
     def headers(self) -> Dict[str, str]:
         return {
@@ -68,7 +84,7 @@ class TrutoAsync:
     def __init__(self, target: Target) -> None:
         from truto_ticketing import AsyncClient
 
-        self.client = AsyncClient(token=target.token, base_url=target.url[: -len(USERS_PATH)])
+        self.client = AsyncClient(token=target.token, base_url=target.base_url, ca_cert=target.ca_pem)
         self.account = target.account
         self.body = target.body
 
@@ -92,7 +108,8 @@ class AiohttpReused:
         import aiohttp
 
         target = self.target
-        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        connector = aiohttp.TCPConnector(limit=0, ssl=target.ssl_context())
+        self.session = aiohttp.ClientSession(connector=connector)
         session = self.session
 
         async def call() -> Any:
@@ -119,11 +136,36 @@ class AiohttpPerCall:
         target = self.target
 
         async def call() -> Any:
-            async with aiohttp.ClientSession() as session:
+            connector = aiohttp.TCPConnector(ssl=target.ssl_context())
+            async with aiohttp.ClientSession(connector=connector) as session:
                 async with session.post(
                     target.url, params=target.params, json=target.body, headers=target.headers()
                 ) as response:
                     return created(response.status, await response.json())
+
+        return call
+
+    async def __aexit__(self, *exc: object) -> None:
+        pass
+
+
+class OfficialSdk:
+    """Truto's own ``truto-python-sdk``, called as its README shows (``unified_api.create``).
+    It opens a new aiohttp session, so a new connection, per call, and trusts what
+    ``ssl.create_default_context()`` trusts (the harness points ``SSL_CERT_FILE`` at the CA)."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    async def __aenter__(self) -> AsyncCall:
+        from truto_python_sdk import TrutoApi
+
+        target = self.target
+        api = TrutoApi(token=target.token, base_url=target.base_url)
+
+        async def call() -> Any:
+            user = await api.unified_api.create("ticketing", "users", target.body, dict(target.params))
+            return created(201, user)
 
         return call
 
@@ -139,7 +181,7 @@ class Httpx:
         import httpx
 
         target = self.target
-        self.client = httpx.AsyncClient(limits=httpx.Limits(max_connections=None))
+        self.client = httpx.AsyncClient(limits=httpx.Limits(max_connections=None), verify=target.ssl_context())
         client = self.client
 
         async def call() -> Any:
@@ -265,6 +307,7 @@ ASYNC_CLIENTS = {
     "truto": TrutoAsync,
     "aiohttp": AiohttpReused,
     "aiohttp_per_call": AiohttpPerCall,
+    "official_sdk": OfficialSdk,
     "httpx": Httpx,
     "pyreqwest": Pyreqwest,
     "asyncio_floor": AsyncioFloor,
@@ -301,7 +344,7 @@ def sync_caller(client: str, target: Target) -> Callable[[], Callable[[], Any]]:
     if client == "truto":
         from truto_ticketing import Client
 
-        shared = Client(token=target.token, base_url=target.url[: -len(USERS_PATH)])
+        shared = Client(token=target.token, base_url=target.base_url, ca_cert=target.ca_pem)
 
         def truto_for_thread() -> Callable[[], Any]:
             return lambda: shared.create_user(target.account, **target.body)
@@ -312,6 +355,7 @@ def sync_caller(client: str, target: Target) -> Callable[[], Callable[[], Any]]:
 
         def requests_for_thread() -> Callable[[], Any]:
             session = requests.Session()  # requests.Session is not thread-safe: one each
+            session.verify = target.ca_file or True
 
             def call() -> Any:
                 response = session.post(
@@ -383,7 +427,7 @@ def latency(args: argparse.Namespace, target: Target) -> Dict[str, Any]:
     if args.client == "truto_sync":
         from truto_ticketing import Client
 
-        client = Client(token=target.token, base_url=target.url[: -len(USERS_PATH)])
+        client = Client(token=target.token, base_url=target.base_url, ca_cert=target.ca_pem)
         for index in range(args.warmup + args.calls):
             started = time.perf_counter()
             client.create_user(target.account, **target.body)
@@ -448,8 +492,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--ca", help="a PEM file of roots to trust (an HTTPS sandbox's CA)")
     args = parser.parse_args()
-    target = Target(args.url, args.token, args.account, json.loads(BODY_FILE.read_text()))
+    target = Target(args.url, args.token, args.account, json.loads(BODY_FILE.read_text()), args.ca)
     if args.mode == "throughput":
         report = asyncio.run(throughput(args, target))
     elif args.mode == "threads":

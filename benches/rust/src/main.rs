@@ -8,7 +8,8 @@
 //!
 //! Common options: `--token T` (default `sandbox-token`), `--account A` (default
 //! `sandbox-dixa`), `--body FILE` (default `benches/body.json`), `--warmup N` calls
-//! before the clock starts (default 200). Prints one JSON object on stdout; any failed
+//! before the clock starts (default 200), `--ca FILE` a PEM root to trust (an HTTPS
+//! sandbox's CA). Prints one JSON object on stdout; any failed
 //! call makes the exit status non-zero, so a figure is never one of errors.
 
 use std::process::ExitCode;
@@ -39,6 +40,7 @@ struct Options {
     concurrency: usize,
     calls: usize,
     warmup: usize,
+    ca_pem: Option<Vec<u8>>,
 }
 
 fn main() -> ExitCode {
@@ -162,11 +164,15 @@ impl Caller {
     fn new(options: &Options) -> Result<Caller, String> {
         match options.client.as_str() {
             "core" => {
-                let client = truto_ticketing::Client::builder()
+                let mut builder = truto_ticketing::Client::builder()
                     .token(options.token.clone())
-                    .base_url(options.url.clone())
-                    .build()
-                    .map_err(|error| error.to_string())?;
+                    .base_url(options.url.clone());
+                if let Some(pem) = &options.ca_pem {
+                    let roots = truto_ticketing::Certificate::from_pem_bundle(pem)
+                        .map_err(|error| error.to_string())?;
+                    builder = builder.add_root_certificates(roots);
+                }
+                let client = builder.build().map_err(|error| error.to_string())?;
                 let user =
                     NewUser::from_json(options.body.clone()).map_err(|error| error.to_string())?;
                 Ok(Caller::Core {
@@ -254,10 +260,12 @@ impl RawClient {
         // rustls with ring itself): raw reqwest gets ring's too. An error means it is
         // already installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|error| error.to_string())?;
+        let mut builder = reqwest::Client::builder().tcp_nodelay(true);
+        if let Some(pem) = &options.ca_pem {
+            let root = reqwest::Certificate::from_pem(pem).map_err(|error| error.to_string())?;
+            builder = builder.tls_certs_merge([root]);
+        }
+        let http = builder.build().map_err(|error| error.to_string())?;
         let authorization = HeaderValue::from_str(&format!("Bearer {}", options.token))
             .map_err(|error| error.to_string())?;
         Ok(RawClient {
@@ -310,6 +318,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut concurrency = if mode == Mode::Latency { 1 } else { 64 };
     let mut calls = if mode == Mode::Latency { 2_000 } else { 20_000 };
     let mut warmup = 200;
+    let mut ca_file = None;
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -321,6 +330,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--concurrency" => concurrency = number(&flag, &value()?)?,
             "--calls" => calls = number(&flag, &value()?)?,
             "--warmup" => warmup = number(&flag, &value()?)?,
+            "--ca" => ca_file = Some(value()?),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -330,6 +340,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let text = std::fs::read_to_string(&body_file)
         .map_err(|error| format!("cannot read {body_file}: {error}"))?;
     let body = serde_json::from_str(&text).map_err(|error| format!("{body_file}: {error}"))?;
+    let ca_pem = match ca_file {
+        Some(file) => Some(std::fs::read(&file).map_err(|error| format!("{file}: {error}"))?),
+        None => None,
+    };
     Ok(Options {
         mode,
         client: client.ok_or("--client is required")?,
@@ -340,6 +354,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         concurrency: concurrency.max(1),
         calls,
         warmup,
+        ca_pem,
     })
 }
 

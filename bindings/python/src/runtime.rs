@@ -56,12 +56,19 @@ const SIGNAL_CHECK_PERIOD: Duration = Duration::from_millis(100);
 /// signals so that Ctrl-C interrupts a waiting call (and drops its request).
 pub fn block_on<F>(py: Python<'_>, future: F) -> PyResult<F::Output>
 where
-    F: Future + Send,
-    F::Output: Send,
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
 {
     py.detach(|| {
-        runtime().block_on(async {
-            let mut future = std::pin::pin!(future);
+        let runtime = runtime();
+        // The call runs on the runtime's own thread, as an async call does. Run here, its
+        // answer could hand this thread back before hyper's connection task had returned
+        // the connection to the pool, and the thread's next call opened another one.
+        let task = runtime.spawn(future);
+        let abort = task.abort_handle();
+        let _abort_on_return = AbortOnDrop(abort);
+        runtime.block_on(async {
+            let mut future = std::pin::pin!(task);
             // The first check is one period in: an interval's immediate first tick still
             // goes through tokio's 1 ms timer wheel, which added a millisecond to every call.
             let first_check = tokio::time::Instant::now() + SIGNAL_CHECK_PERIOD;
@@ -70,10 +77,21 @@ where
             loop {
                 tokio::select! {
                     biased;
-                    output = &mut future => return Ok(output),
+                    output = &mut future => return output.map_err(|error| {
+                        pyo3::panic::PanicException::new_err(format!("the call ended: {error}"))
+                    }),
                     _ = ticks.tick() => Python::attach(|py| py.check_signals())?,
                 }
             }
         })
     })
+}
+
+/// Aborts a spawned call if its caller stops waiting (Ctrl-C), so its request is dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
