@@ -25,9 +25,10 @@ if (process.env.TRUTO_API_TOKEN?.trim()) {
   }
   client = new Client() // TRUTO_API_TOKEN, TRUTO_BASE_URL
 } else {
-  sandbox = await Sandbox.start()
+  // HTTPS, as Truto is: the client trusts the CA the sandbox made at start.
+  sandbox = await Sandbox.start({ tls: true })
   console.error(`TRUTO_API_TOKEN is not set: using the embedded sandbox at ${sandbox.url}`)
-  client = new Client({ token: sandbox.token, baseUrl: sandbox.url })
+  client = new Client({ token: sandbox.token, baseUrl: sandbox.url, caCert: sandbox.caPem })
   account = 'sandbox-dixa'
 }
 

@@ -7,8 +7,14 @@ import { Client, TrutoError, type ErrorCode, type NewUser, type User } from 'tru
 import { Sandbox } from 'truto-ticketing/testing'
 
 async function main(): Promise<number> {
-  const sandbox = await Sandbox.start()
-  const client = new Client({ token: sandbox.token, baseUrl: sandbox.url, timeoutMs: 10_000, maxRetries: 2 })
+  const sandbox = await Sandbox.start({ tls: true })
+  const client = new Client({
+    token: sandbox.token,
+    baseUrl: sandbox.url,
+    caCert: sandbox.caPem,
+    timeoutMs: 10_000,
+    maxRetries: 2,
+  })
 
   const ada: NewUser = {
     name: 'Ada Lovelace',

@@ -42,9 +42,10 @@ def main() -> int:
             with Client() as client:
                 user = create_ada(client, sys.argv[1])
         else:
-            with Sandbox() as sandbox:
+            # HTTPS, as Truto is: the client trusts the CA the sandbox made at start.
+            with Sandbox(tls=True) as sandbox:
                 print(f"TRUTO_API_TOKEN is not set: using the embedded sandbox at {sandbox.url}", file=sys.stderr)
-                with Client(token=sandbox.token, base_url=sandbox.url) as client:
+                with Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem) as client:
                     user = create_ada(client, "sandbox-dixa")
     except TrutoError as error:
         print(f"could not create the user: {error}", file=sys.stderr)

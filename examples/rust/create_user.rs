@@ -31,14 +31,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (Client::builder().token(token).build()?, account, None)
         }
         _ => {
-            let sandbox = truto_sandbox::Sandbox::start(Default::default()).await?;
+            // HTTPS, as Truto is: the client trusts the CA the sandbox made at start.
+            let config = truto_sandbox::SandboxConfig {
+                tls: true,
+                ..Default::default()
+            };
+            let sandbox = truto_sandbox::Sandbox::start(config).await?;
             eprintln!(
                 "TRUTO_API_TOKEN is not set: using the embedded sandbox at {}",
                 sandbox.url()
             );
+            let ca = sandbox.ca_pem().unwrap_or_default().as_bytes();
             let client = Client::builder()
                 .token(sandbox.token())
                 .base_url(sandbox.url())
+                .add_root_certificates(truto_ticketing::Certificate::from_pem_bundle(ca)?)
                 .build()?;
             (client, "sandbox-dixa".to_owned(), Some(sandbox))
         }

@@ -15,16 +15,21 @@
 import Foundation
 import TrutoTicketing
 
-/// The truto-sandbox binary as a child process; it stops when its stdin closes.
+/// The truto-sandbox binary as a child process, serving HTTPS as Truto does, with the CA
+/// it made at start in `caPem`; it stops when its stdin closes.
 final class Sandbox {
     let url: String
+    let caPem: String
     private let process = Process()
     private let input = Pipe()
 
     init() throws {
         let binary = ProcessInfo.processInfo.environment["TRUTO_SANDBOX_BIN"] ?? "../../target/debug/truto-sandbox"
         let output = Pipe()
+        let caFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("truto-sandbox-ca-\(ProcessInfo.processInfo.processIdentifier).pem")
         process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--tls", "--ca-out", caFile.path]
         process.standardInput = input
         process.standardOutput = output
         try process.run()
@@ -35,6 +40,7 @@ final class Sandbox {
             line.append(byte)
         }
         url = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "listening on ", with: "")
+        caPem = try String(contentsOf: caFile, encoding: .utf8)
     }
 
     func close() {
@@ -59,7 +65,7 @@ if let token = environment["TRUTO_API_TOKEN"], !token.trimmingCharacters(in: .wh
     let local = try Sandbox()
     sandbox = local
     FileHandle.standardError.write(Data("TRUTO_API_TOKEN is not set: using a local sandbox at \(local.url)\n".utf8))
-    config = ClientConfig(token: "sandbox-token", baseUrl: local.url)
+    config = ClientConfig(token: "sandbox-token", baseUrl: local.url, caCert: local.caPem)
     account = "sandbox-dixa"
 }
 

@@ -35,7 +35,8 @@ fun main(args: Array<String>) = runBlocking {
             ClientConfig(token = SecretString(token!!)) to account
         } else {
             System.err.println("TRUTO_API_TOKEN is not set: using a local sandbox at ${sandbox.url}")
-            ClientConfig(token = SecretString("sandbox-token"), baseUrl = sandbox.url) to "sandbox-dixa"
+            ClientConfig(token = SecretString("sandbox-token"), baseUrl = sandbox.url, caCert = sandbox.caPem) to
+                "sandbox-dixa"
         }
 
         val newUser = NewUser(
@@ -59,8 +60,11 @@ fun main(args: Array<String>) = runBlocking {
     }
 }
 
-/** The truto-sandbox binary as a child process; it stops when its stdin closes. */
-class Sandbox(private val process: Process, val url: String) : AutoCloseable {
+/**
+ * The truto-sandbox binary as a child process, serving HTTPS as Truto does, with the CA
+ * it made at start in `caPem`; it stops when its stdin closes.
+ */
+class Sandbox(private val process: Process, val url: String, val caPem: String) : AutoCloseable {
     override fun close() {
         process.outputStream.close()
         process.waitFor()
@@ -72,7 +76,10 @@ fun startSandbox(): Sandbox {
         ?: System.getProperty("truto.sandbox.bin")
         ?: "target/debug/truto-sandbox"
     check(File(binary).canExecute()) { "no sandbox at $binary: cargo build -p truto-sandbox, or set TRUTO_SANDBOX_BIN" }
-    val process = ProcessBuilder(binary).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+    val ca = File.createTempFile("truto-sandbox-ca", ".pem").apply { deleteOnExit() }
+    val process = ProcessBuilder(binary, "--tls", "--ca-out", ca.path)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start()
     val first = process.inputStream.bufferedReader().readLine() ?: error("the sandbox did not start")
-    return Sandbox(process, first.removePrefix("listening on ").trim())
+    return Sandbox(process, first.removePrefix("listening on ").trim(), ca.readText())
 }
