@@ -16,6 +16,16 @@ use crate::state::State;
 
 pub(crate) const PREFIX: &str = "/_sandbox/";
 
+/// `POST /_sandbox/rate_limits`: `{"per_account", "per_token", "window_secs"}`, or
+/// `null` for none.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetRateLimits {
+    per_account: u32,
+    per_token: u32,
+    window_secs: f64,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PushFaults {
@@ -43,6 +53,7 @@ pub(crate) fn handle(state: &State, peer: SocketAddr, parts: &Parts, body: &Byte
             Ok(json) => reply::json(StatusCode::OK, json),
             Err(error) => reply::error(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
         },
+        ("rate_limits", &Method::POST) => set_rate_limits(state, body),
         ("stats", &Method::GET) => reply::json(
             StatusCode::OK,
             serde_json::json!({ "connections_accepted": state.stats.connections() })
@@ -53,11 +64,38 @@ pub(crate) fn handle(state: &State, peer: SocketAddr, parts: &Parts, body: &Byte
             state.reset();
             reply::no_content()
         }
-        ("faults" | "users" | "requests" | "stats" | "reset", _) => {
+        ("faults" | "users" | "requests" | "stats" | "rate_limits" | "reset", _) => {
             reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
         }
         _ => reply::error(StatusCode::NOT_FOUND, "Not Found"),
     }
+}
+
+fn set_rate_limits(state: &State, body: &Bytes) -> Reply {
+    let limits: Option<SetRateLimits> = match serde_json::from_slice(body) {
+        Ok(limits) => limits,
+        Err(error) => {
+            return reply::error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Expected {{\"per_account\": n, \"per_token\": n, \"window_secs\": s}} or null: {error}"
+                ),
+            );
+        }
+    };
+    let limits = match limits {
+        None => None,
+        Some(limits) if limits.window_secs.is_finite() && limits.window_secs > 0.0 => {
+            Some(crate::config::RateLimits {
+                per_account: limits.per_account,
+                per_token: limits.per_token,
+                window: std::time::Duration::from_secs_f64(limits.window_secs),
+            })
+        }
+        Some(_) => return reply::error(StatusCode::BAD_REQUEST, "window_secs must be positive"),
+    };
+    state.rate_limiter.set_limits(limits);
+    reply::no_content()
 }
 
 fn push_faults(state: &State, body: &Bytes) -> Reply {

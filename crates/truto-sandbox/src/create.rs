@@ -123,12 +123,14 @@ impl Request<'_> {
 
     /// The window to report when counted, or the exhausted one.
     fn check_rate_limits(&self) -> Result<Option<WindowStatus>, WindowStatus> {
-        let Some(limiter) = &self.state.rate_limiter else {
-            return Ok(None);
-        };
-        match limiter.check(self.account_id, Instant::now()) {
-            Decision::Allowed(status) => Ok(Some(status)),
-            Decision::Limited(status) => Err(status),
+        match self
+            .state
+            .rate_limiter
+            .check(self.account_id, Instant::now())
+        {
+            None => Ok(None),
+            Some(Decision::Allowed(status)) => Ok(Some(status)),
+            Some(Decision::Limited(status)) => Err(status),
         }
     }
 
@@ -377,11 +379,7 @@ fn faulted_reply(state: &State, fault: &Fault) -> Option<Reply> {
         .clone()
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_owned());
     let rate_status = (status == StatusCode::TOO_MANY_REQUESTS).then(|| {
-        let limits = state
-            .rate_limiter
-            .as_ref()
-            .map(|limiter| limiter.limits())
-            .unwrap_or_default();
+        let limits = state.rate_limiter.limits().unwrap_or_default();
         let window_secs = limits.window.as_secs().max(1);
         WindowStatus {
             limit: limits.per_account,

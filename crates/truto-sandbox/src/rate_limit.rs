@@ -26,7 +26,8 @@ pub(crate) enum Decision {
 }
 
 pub(crate) struct RateLimiter {
-    limits: RateLimits,
+    /// `None`: no limits (never 429 unless a fault says so).
+    limits: Mutex<Option<RateLimits>>,
     windows: Mutex<Windows>,
 }
 
@@ -70,23 +71,30 @@ fn ceil_secs(duration: Duration) -> u64 {
 }
 
 impl RateLimiter {
-    pub(crate) fn new(limits: RateLimits) -> Self {
+    pub(crate) fn new(limits: Option<RateLimits>) -> Self {
         Self {
-            limits,
+            limits: Mutex::new(limits),
             windows: Mutex::default(),
         }
     }
 
-    pub(crate) fn limits(&self) -> RateLimits {
-        self.limits
+    pub(crate) fn limits(&self) -> Option<RateLimits> {
+        *lock(&self.limits)
     }
 
-    pub(crate) fn check(&self, account: &str, now: Instant) -> Decision {
+    /// Replaces the limits, starting every window afresh.
+    pub(crate) fn set_limits(&self, limits: Option<RateLimits>) {
+        *lock(&self.limits) = limits;
+        self.clear();
+    }
+
+    /// `None` when there are no limits.
+    pub(crate) fn check(&self, account: &str, now: Instant) -> Option<Decision> {
         let RateLimits {
             per_account,
             per_token,
             window: length,
-        } = self.limits;
+        } = self.limits()?;
         let mut windows = lock(&self.windows);
         let Windows { token, accounts } = &mut *windows;
         let mut account_window = Window::fresh(accounts.get(account).copied(), now, length);
@@ -114,7 +122,7 @@ impl RateLimiter {
                 accounts.insert(account.into(), account_window);
             }
         }
-        decision
+        Some(decision)
     }
 
     pub(crate) fn clear(&self) {
@@ -126,21 +134,27 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
+    impl RateLimiter {
+        fn check_some(&self, account: &str, now: Instant) -> Decision {
+            self.check(account, now).expect("limits are set")
+        }
+    }
+
     fn limiter(per_account: u32, per_token: u32) -> RateLimiter {
-        RateLimiter::new(RateLimits {
+        RateLimiter::new(Some(RateLimits {
             per_account,
             per_token,
             window: Duration::from_secs(10),
-        })
+        }))
     }
 
     #[test]
     fn account_limit_is_per_account() {
         let limiter = limiter(2, 100);
         let now = Instant::now();
-        assert!(matches!(limiter.check("a", now), Decision::Allowed(s) if s.remaining == 1));
-        assert!(matches!(limiter.check("a", now), Decision::Allowed(s) if s.remaining == 0));
-        let Decision::Limited(status) = limiter.check("a", now + Duration::from_millis(2500))
+        assert!(matches!(limiter.check_some("a", now), Decision::Allowed(s) if s.remaining == 1));
+        assert!(matches!(limiter.check_some("a", now), Decision::Allowed(s) if s.remaining == 0));
+        let Decision::Limited(status) = limiter.check_some("a", now + Duration::from_millis(2500))
         else {
             panic!("expected a 429");
         };
@@ -153,9 +167,9 @@ mod tests {
                 reset_secs: 8
             }
         );
-        assert!(matches!(limiter.check("b", now), Decision::Allowed(_)));
+        assert!(matches!(limiter.check_some("b", now), Decision::Allowed(_)));
         assert!(matches!(
-            limiter.check("a", now + Duration::from_secs(10)),
+            limiter.check_some("a", now + Duration::from_secs(10)),
             Decision::Allowed(s) if s.remaining == 1 && s.reset_secs == 10
         ));
     }
@@ -165,15 +179,18 @@ mod tests {
         let limiter = limiter(100, 3);
         let now = Instant::now();
         for account in ["a", "b", "c"] {
-            assert!(matches!(limiter.check(account, now), Decision::Allowed(_)));
+            assert!(matches!(
+                limiter.check_some(account, now),
+                Decision::Allowed(_)
+            ));
         }
         for _ in 0..3 {
             assert!(matches!(
-                limiter.check("d", now),
+                limiter.check_some("d", now),
                 Decision::Limited(s) if s.limit == 3
             ));
         }
         limiter.clear();
-        assert!(matches!(limiter.check("d", now), Decision::Allowed(s) if s.remaining == 2));
+        assert!(matches!(limiter.check_some("d", now), Decision::Allowed(s) if s.remaining == 2));
     }
 }

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use crate::config::SandboxConfig;
+use crate::config::{RateLimits, SandboxConfig};
 use crate::faults::Fault;
 use crate::log::LoggedRequest;
 use crate::server::{self, ListenerSlot};
@@ -205,6 +205,12 @@ impl Sandbox {
     /// (`GET /_sandbox/requests`).
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.state.log.snapshot()
+    }
+
+    /// Replaces the rate limits (`None`: no limits), every window starting afresh
+    /// (`POST /_sandbox/rate_limits`).
+    pub fn set_rate_limits(&self, limits: Option<RateLimits>) {
+        self.state.rate_limiter.set_limits(limits);
     }
 
     /// Queues faults for the next requests to `account`, one per request,

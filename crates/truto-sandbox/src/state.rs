@@ -14,7 +14,7 @@ use crate::store::UserStore;
 pub(crate) struct State {
     /// The API token that `Authorization: Bearer` must carry.
     pub(crate) token: Box<str>,
-    pub(crate) rate_limiter: Option<RateLimiter>,
+    pub(crate) rate_limiter: RateLimiter,
     pub(crate) faults: FaultQueues,
     pub(crate) idempotency: IdempotencyRecords,
     pub(crate) users: UserStore,
@@ -49,7 +49,7 @@ impl State {
     pub(crate) fn new(config: &SandboxConfig) -> Self {
         Self {
             token: config.token.as_str().into(),
-            rate_limiter: config.rate_limits.map(RateLimiter::new),
+            rate_limiter: RateLimiter::new(config.rate_limits),
             faults: FaultQueues::default(),
             idempotency: IdempotencyRecords::default(),
             users: UserStore::default(),
@@ -66,9 +66,7 @@ impl State {
         self.users.clear();
         self.log.clear();
         self.stats.clear();
-        if let Some(limiter) = &self.rate_limiter {
-            limiter.clear();
-        }
+        self.rate_limiter.clear();
     }
 }
 

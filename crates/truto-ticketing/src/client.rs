@@ -60,6 +60,8 @@ pub(crate) struct ClientInner {
     pub(crate) max_retries: u32,
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    /// The rate-limit windows bulk imports share ([`crate::bulk`]).
+    pub(crate) pacing: Arc<crate::bulk::pacing::Pacing>,
 }
 
 impl Client {
@@ -307,6 +309,7 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 retry_policy: self.retry_policy,
                 max_response_bytes: self.max_response_bytes,
+                pacing: Arc::default(),
             }),
         })
     }

@@ -34,6 +34,7 @@
 //! field. The token and passwords are never printed.
 #![warn(missing_docs)]
 
+pub mod bulk;
 mod client;
 mod error;
 #[cfg(feature = "logging")]

@@ -1,5 +1,7 @@
 //! Sending one API call: attempts, timeouts, retries, reading and classifying answers.
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -9,6 +11,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
+use crate::bulk::Attempts;
+use crate::bulk::pacing::{Pacing, Ticket};
 use crate::client::ClientInner;
 use crate::error::{Error, ErrorDetails, ErrorInsight, ErrorKind, Result};
 use crate::retry::server_requested_delay;
@@ -31,6 +35,18 @@ pub(crate) struct Call {
     pub(crate) max_retries: u32,
     /// Secrets besides the token that must not reach an error (e.g. the new user's password).
     pub(crate) secrets: Vec<SecretString>,
+    /// Bulk calls: each attempt waits for room in the account's (named here) and the
+    /// token's rate-limit windows.
+    pub(crate) pacing: Option<(Arc<Pacing>, String)>,
+    /// Bulk calls: counts the attempts' requests and 429s.
+    pub(crate) attempts: Option<Arc<Attempts>>,
+}
+
+/// What a successful call's answer said besides its body.
+pub(crate) struct AnswerMeta {
+    /// Truto answered the first attempt with the response of an earlier call's request
+    /// with the same key (`Idempotent-Replayed: true`).
+    pub(crate) replayed: bool,
 }
 
 /// What a successful attempt gives back.
@@ -40,6 +56,7 @@ enum Answer {
         body: Bytes,
         status: u16,
         request_id: Option<String>,
+        replayed: bool,
     },
     /// The body not yet read: the caller streams it.
     Streamed(reqwest::Response),
@@ -55,16 +72,31 @@ enum BodyMode {
 impl ClientInner {
     /// Runs the call and reads its JSON answer into `T` (see [`ClientInner::decode_answer`]).
     pub(crate) async fn execute_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
+        self.execute_json_with_meta(call)
+            .await
+            .map(|(value, _)| value)
+    }
+
+    /// [`ClientInner::execute_json`], with what the answer said besides its body.
+    pub(crate) async fn execute_json_with_meta<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+    ) -> Result<(T, AnswerMeta)> {
         let (answer, attempts) = self.execute(call, BodyMode::Buffered).await?;
         let Answer::Buffered {
             body,
             status,
             request_id,
+            replayed,
         } = answer
         else {
             unreachable!("a buffered call always answers with a buffered body");
         };
-        self.decode_answer(call, &body, status, request_id, attempts)
+        let value = self.decode_answer(call, &body, status, request_id, attempts)?;
+        // A replay answering a retry is of this call's own first attempt: only a replay
+        // on the first attempt is of an earlier call.
+        let replayed = replayed && attempts == 1;
+        Ok((value, AnswerMeta { replayed }))
     }
 
     /// Reads a successful answer's body into `T`; a mismatch is a `decode` error carrying
@@ -103,8 +135,16 @@ impl ClientInner {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let ticket = match &call.pacing {
+                Some((pacing, account)) => Some(pacing.admit(account).await),
+                None => None,
+            };
+            if let Some(attempts) = &call.attempts {
+                attempts.requests.fetch_add(1, Ordering::Relaxed);
+            }
             let started = Instant::now();
-            let outcome = tokio::time::timeout(call.timeout, self.attempt(&url, call, mode)).await;
+            let attempted = self.attempt(&url, call, mode, ticket);
+            let outcome = tokio::time::timeout(call.timeout, attempted).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let failure = match outcome {
                 Ok(Ok(answer)) => {
@@ -173,7 +213,13 @@ impl ClientInner {
         url
     }
 
-    async fn attempt(&self, url: &Url, call: &Call, mode: BodyMode) -> Result<Answer, Failure> {
+    async fn attempt(
+        &self,
+        url: &Url,
+        call: &Call,
+        mode: BodyMode,
+        ticket: Option<Ticket>,
+    ) -> Result<Answer, Failure> {
         let mut request = self
             .http
             .request(call.method.clone(), url.clone())
@@ -194,11 +240,24 @@ impl ClientInner {
             .await
             .map_err(|error| Failure::plain(transport_error(&error)))?;
         let status = response.status();
+        if let Some(ticket) = ticket {
+            let retry_after = server_requested_delay(status.as_u16(), response.headers());
+            ticket.answered(status.as_u16(), response.headers(), retry_after);
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS
+            && let Some(attempts) = &call.attempts
+        {
+            attempts.rate_limited.fetch_add(1, Ordering::Relaxed);
+        }
         if status.is_success() {
             return match mode {
                 BodyMode::Streamed => Ok(Answer::Streamed(response)),
                 BodyMode::Buffered => {
                     let request_id = request_id(response.headers());
+                    let replayed = response
+                        .headers()
+                        .get("idempotent-replayed")
+                        .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"));
                     let body = read_body(response, self.max_response_bytes)
                         .await
                         .map_err(Failure::plain)?;
@@ -206,6 +265,7 @@ impl ClientInner {
                         body,
                         status: status.as_u16(),
                         request_id,
+                        replayed,
                     })
                 }
             };

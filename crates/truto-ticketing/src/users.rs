@@ -321,6 +321,8 @@ impl<'a> CreateUser<'a> {
             timeout,
             max_retries: options.max_retries.unwrap_or(self.client.inner.max_retries),
             secrets: self.user.password.iter().cloned().collect(),
+            pacing: None,
+            attempts: None,
         })
     }
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+mod bulk;
+
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
 use truto_sandbox::{Fault, Sandbox, SandboxConfig};
@@ -44,6 +46,19 @@ fn main() {
                 runtime.block_on(run_case(&sandboxes[scheme].1, &case))
             }));
         }
+    }
+    for path in bulk::case_files() {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let context = context.clone();
+        trials.push(Trial::test(format!("https/bulk/{name}"), move || {
+            let (runtime, sandboxes) = &*context;
+            let case = read_case(&path)?;
+            let sandbox = &sandboxes[0].1;
+            let outcome = runtime.block_on(bulk::run_case(sandbox, &case));
+            // Leave the sandbox as the other cases expect it: Truto's limits.
+            sandbox.set_rate_limits(Some(truto_sandbox::RateLimits::truto_defaults()));
+            outcome
+        }));
     }
     libtest_mimic::run(&arguments, trials).exit();
 }

@@ -155,9 +155,18 @@ fn a_null_stdin_does_not_stop_it() {
 #[test]
 fn tls_writes_the_ca_first_and_announces_https() {
     let ca = std::env::temp_dir().join(format!("truto-sandbox-ca-{}.pem", std::process::id()));
-    let mut child = sandbox(&["--tls", "--ca-out", ca.to_str().unwrap(), "--latency-ms", "5"]);
+    let mut child = sandbox(&[
+        "--tls",
+        "--ca-out",
+        ca.to_str().unwrap(),
+        "--latency-ms",
+        "5",
+    ]);
     let line = first_line(&mut child);
-    assert!(line.starts_with("listening on https://127.0.0.1:"), "{line:?}");
+    assert!(
+        line.starts_with("listening on https://127.0.0.1:"),
+        "{line:?}"
+    );
     let pem = std::fs::read_to_string(&ca).expect("the CA was written before the first line");
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
     drop(child.stdin.take());
@@ -165,5 +174,8 @@ fn tls_writes_the_ca_first_and_announces_https() {
     let _ = std::fs::remove_file(ca);
 
     let mut refused = sandbox(&["--ca-out", "/tmp/x.pem"]);
-    assert!(!wait_with_timeout(&mut refused).success(), "--ca-out without --tls");
+    assert!(
+        !wait_with_timeout(&mut refused).success(),
+        "--ca-out without --tls"
+    );
 }

@@ -1,0 +1,411 @@
+//! Truto's rate limits, learned from its answers and shared by every bulk call of a
+//! client, so that calls wait for a window with room instead of each finding the limit
+//! with a 429.
+//!
+//! Truto counts requests in fixed windows: per integrated account (documented: 50 per
+//! 10 s) and per API token (500 per 10 s), and reports the tighter of the two on each
+//! answer (`ratelimit-limit: 50;w=10`, `ratelimit-remaining`, `ratelimit-reset` in
+//! seconds). For each window the pacer keeps how many requests it may still send and when
+//! the window ends:
+//!
+//! - a request is sent only when both its account's window and the token's have room;
+//!   requests already sent and not yet answered are counted against it;
+//! - an answer with `remaining = limit - 1` was the first of a server window, so the
+//!   window ends one window length after that answer arrived (a little after the
+//!   server's own end, never before it);
+//! - the smallest limit an account's answers report is that account's; a larger one is
+//!   the token's, shared by every account;
+//! - a 429 closes the account's window until its `Retry-After` (or `ratelimit-reset`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use http::HeaderMap;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// Truto's documented limits, used until answers say otherwise.
+const DOCUMENTED_ACCOUNT_LIMIT: u32 = 50;
+const DOCUMENTED_TOKEN_LIMIT: u32 = 500;
+const DOCUMENTED_WINDOW: Duration = Duration::from_secs(10);
+/// How long a request waits before looking again when no window end is known yet (its
+/// window is full and the answers that will tell are still on their way).
+const RECHECK: Duration = Duration::from_millis(50);
+
+/// The pacing state of one client: a window per account and one for the token.
+#[derive(Default)]
+pub(crate) struct Pacing {
+    windows: Mutex<Windows>,
+    /// Woken whenever an answer may have made room.
+    changed: Notify,
+}
+
+#[derive(Default)]
+struct Windows {
+    accounts: HashMap<String, Window>,
+    token: Option<Window>,
+}
+
+/// What a rate-limit answer said, read from its headers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Reported {
+    limit: Option<(u32, Duration)>,
+    remaining: Option<u32>,
+    reset: Option<Duration>,
+}
+
+impl Reported {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Reported {
+        let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+        // `50;w=10`: the limit, and the window in seconds when given.
+        let limit = text("ratelimit-limit").and_then(|value| {
+            let mut parts = value.split(';');
+            let limit = parts.next()?.trim().parse().ok()?;
+            let window = parts
+                .filter_map(|part| part.trim().strip_prefix("w="))
+                .find_map(|seconds| seconds.trim().parse::<f64>().ok())
+                .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+                .map_or(DOCUMENTED_WINDOW, Duration::from_secs_f64);
+            Some((limit, window))
+        });
+        let remaining = text("ratelimit-remaining").and_then(|value| value.trim().parse().ok());
+        let reset = text("ratelimit-reset")
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+            .map(|seconds| Duration::from_secs_f64(seconds.min(3600.0)));
+        Reported {
+            limit,
+            remaining,
+            reset,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Window {
+    limit: u32,
+    length: Duration,
+    /// Whether `limit` and `length` were read from an answer (else documented).
+    learned: bool,
+    /// Requests that may still be sent in this window.
+    remaining: u32,
+    /// When the window ends; `None` until an answer says.
+    ends: Option<Instant>,
+    /// Requests sent and not yet answered.
+    in_flight: u32,
+}
+
+impl Window {
+    fn documented(limit: u32) -> Window {
+        Window {
+            limit,
+            length: DOCUMENTED_WINDOW,
+            learned: false,
+            remaining: limit,
+            ends: None,
+            in_flight: 0,
+        }
+    }
+
+    /// Opens the next window once this one has ended.
+    fn roll(&mut self, now: Instant) {
+        if self.ends.is_some_and(|ends| now >= ends) {
+            self.ends = None;
+            self.remaining = self.limit.saturating_sub(self.in_flight);
+        }
+    }
+
+    /// When a request may be sent, `None` meaning now.
+    fn wait(&self, now: Instant) -> Option<Instant> {
+        if self.remaining > 0 {
+            None
+        } else {
+            Some(self.ends.unwrap_or(now + RECHECK))
+        }
+    }
+
+    fn take(&mut self) {
+        self.remaining -= 1;
+        self.in_flight += 1;
+    }
+
+    fn settle(&mut self) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+    }
+
+    /// An answer reported this window's state.
+    fn update(&mut self, now: Instant, reported: &Reported) {
+        if let Some((limit, length)) = reported.limit {
+            self.limit = limit;
+            self.length = length;
+            self.learned = true;
+        }
+        let Some(remaining) = reported.remaining else {
+            return;
+        };
+        let first_of_window = remaining.saturating_add(1) == self.limit;
+        let others = remaining.saturating_sub(self.in_flight);
+        if first_of_window || self.ends.is_none() {
+            let left = if first_of_window {
+                self.length
+            } else {
+                reported.reset.unwrap_or(self.length)
+            };
+            self.ends = Some(now + left);
+            self.remaining = others;
+        } else {
+            self.remaining = self.remaining.min(others);
+        }
+    }
+
+    fn close_until(&mut self, until: Instant) {
+        self.remaining = 0;
+        self.ends = Some(self.ends.map_or(until, |ends| ends.max(until)));
+    }
+}
+
+impl Pacing {
+    /// Waits until `account` and the token both have room in their windows, and takes a
+    /// place in each. The ticket gives it back when the attempt ends.
+    pub(crate) async fn admit(self: &Arc<Self>, account: &str) -> Ticket {
+        loop {
+            let notified = self.changed.notified();
+            let wait = {
+                let mut windows = self.lock();
+                let now = Instant::now();
+                let Windows { accounts, token } = &mut *windows;
+                let account_window = accounts
+                    .entry(account.to_owned())
+                    .or_insert_with(|| Window::documented(DOCUMENTED_ACCOUNT_LIMIT));
+                let token_window =
+                    token.get_or_insert_with(|| Window::documented(DOCUMENTED_TOKEN_LIMIT));
+                account_window.roll(now);
+                token_window.roll(now);
+                match (account_window.wait(now), token_window.wait(now)) {
+                    (None, None) => {
+                        account_window.take();
+                        token_window.take();
+                        return Ticket {
+                            pacing: Arc::clone(self),
+                            account: account.to_owned(),
+                            settled: false,
+                        };
+                    }
+                    (Some(at), None) | (None, Some(at)) => at,
+                    (Some(one), Some(other)) => one.max(other),
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep_until(wait) => {}
+                () = notified => {}
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Windows> {
+        self.windows.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn settle(&self, account: &str, answer: Option<(u16, &HeaderMap, Option<Duration>)>) {
+        {
+            let mut windows = self.lock();
+            let now = Instant::now();
+            let Windows { accounts, token } = &mut *windows;
+            let (Some(account_window), Some(token_window)) = (accounts.get_mut(account), token)
+            else {
+                return;
+            };
+            account_window.settle();
+            token_window.settle();
+            if let Some((status, headers, retry_after)) = answer {
+                let reported = Reported::from_headers(headers);
+                // The smallest limit an account's answers report is its own; a larger
+                // one is the token's.
+                let is_token = reported.limit.is_some_and(|(limit, _)| {
+                    account_window.learned && limit > account_window.limit
+                });
+                if is_token {
+                    token_window.update(now, &reported);
+                } else {
+                    account_window.update(now, &reported);
+                }
+                if status == 429 {
+                    let wait = retry_after.or(reported.reset).unwrap_or(DOCUMENTED_WINDOW);
+                    if is_token {
+                        token_window.close_until(now + wait);
+                    } else {
+                        account_window.close_until(now + wait);
+                    }
+                }
+            }
+        }
+        self.changed.notify_waiters();
+    }
+}
+
+/// A request's place in its windows, given back when its attempt ends: with the
+/// answer's rate-limit headers ([`Ticket::answered`]), or without (dropped: the
+/// attempt failed or was abandoned).
+pub(crate) struct Ticket {
+    pacing: Arc<Pacing>,
+    account: String,
+    settled: bool,
+}
+
+impl Ticket {
+    /// The attempt was answered with `status`; `retry_after` is the wait the answer asked
+    /// for, if any.
+    pub(crate) fn answered(
+        mut self,
+        status: u16,
+        headers: &HeaderMap,
+        retry_after: Option<Duration>,
+    ) {
+        self.settled = true;
+        self.pacing
+            .settle(&self.account, Some((status, headers, retry_after)));
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.pacing.settle(&self.account, None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(limit: &str, remaining: u32, reset: u64) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert("ratelimit-limit", HeaderValue::from_str(limit).unwrap());
+        map.insert("ratelimit-remaining", HeaderValue::from(remaining));
+        map.insert("ratelimit-reset", HeaderValue::from(reset));
+        map
+    }
+
+    #[test]
+    fn the_headers_are_read_as_truto_sends_them() {
+        let reported = Reported::from_headers(&headers("50;w=2", 49, 2));
+        assert_eq!(reported.limit, Some((50, Duration::from_secs(2))));
+        assert_eq!(reported.remaining, Some(49));
+        assert_eq!(reported.reset, Some(Duration::from_secs(2)));
+        let bare = Reported::from_headers(&headers("110", 3, 7));
+        assert_eq!(bare.limit, Some((110, DOCUMENTED_WINDOW)));
+        assert_eq!(Reported::from_headers(&HeaderMap::new()).limit, None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_window_waits_for_its_end_learned_from_the_first_answer() {
+        let pacing = Arc::new(Pacing::default());
+        let started = Instant::now();
+        // The first request learns the limit: 3 per 2 s.
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("3;w=2", 2, 2), None);
+        for remaining in [1, 0] {
+            pacing
+                .admit("a")
+                .await
+                .answered(201, &headers("3;w=2", remaining, 2), None);
+        }
+        assert_eq!(Instant::now(), started, "three fit in the first window");
+        let fourth = pacing.admit("a").await;
+        assert!(
+            Instant::now() >= started + Duration::from_secs(2),
+            "the fourth waits for the window to end"
+        );
+        fourth.answered(201, &headers("3;w=2", 2, 2), None);
+        // Another account has a window of its own.
+        let other = pacing.admit("b").await;
+        drop(other);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_in_flight_count_against_the_window() {
+        let pacing = Arc::new(Pacing::default());
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("2;w=1", 1, 1), None);
+        let in_flight = pacing.admit("a").await;
+        let started = Instant::now();
+        let waiting = tokio::spawn({
+            let pacing = Arc::clone(&pacing);
+            async move {
+                pacing.admit("a").await;
+                Instant::now()
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        in_flight.answered(201, &headers("2;w=1", 0, 1), None);
+        let admitted = waiting.await.unwrap();
+        assert!(
+            admitted >= started + Duration::from_millis(900),
+            "{:?}",
+            admitted - started
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_closes_the_window_until_retry_after() {
+        let pacing = Arc::new(Pacing::default());
+        let started = Instant::now();
+        pacing
+            .admit("a")
+            .await
+            .answered(429, &HeaderMap::new(), Some(Duration::from_secs(3)));
+        pacing.admit("a").await;
+        assert!(Instant::now() >= started + Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_larger_limit_is_the_tokens_and_holds_every_account() {
+        let pacing = Arc::new(Pacing::default());
+        // Account a's own limit, then the token's (tighter in remaining, larger in limit).
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("50;w=2", 49, 2), None);
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("4;w=2", 0, 2), None);
+        // 4 is smaller than 50: it is read as a's own limit. Now the token reports 100.
+        let started = Instant::now();
+        pacing
+            .admit("b")
+            .await
+            .answered(201, &headers("2;w=2", 1, 2), None);
+        pacing
+            .admit("b")
+            .await
+            .answered(201, &headers("3;w=2", 0, 2), None);
+        // b learned 2 first; 3 > 2 is the token's, which says nothing is left.
+        pacing.admit("c").await;
+        assert!(
+            Instant::now() >= started + Duration::from_secs(2),
+            "account c waits for the token's window"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_abandoned_attempt_gives_its_place_back() {
+        let pacing = Arc::new(Pacing::default());
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("1;w=5", 0, 5), None);
+        // The window is full until it ends; an attempt that ends unanswered frees only
+        // its in-flight place, not the server's count.
+        let started = Instant::now();
+        drop(pacing.admit("a").await);
+        assert!(Instant::now() >= started + Duration::from_secs(5));
+    }
+}
