@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 'use strict'
 
-// Makes sure the native addon exists for this platform, building it from the Rust
-// sources when it does not. Runs as the package's `install` script, so
-// `npm install <path>/bindings/node` works on a machine with only Node and Rust.
+// The package's `install` script: makes sure a native addon for this platform is there,
+// and never compiles by surprise.
+//
+// 1. A prebuilt addon (the `truto-ticketing-<platform>` package npm installed from
+//    `optionalDependencies`, or one next to this package) is used as it is: no cargo.
+// 2. Otherwise, in a checkout of the repository (the Rust sources beside this package)
+//    with cargo on PATH, the addon is built from source, said in one line; or when asked
+//    for (`--force`, TRUTO_TICKETING_BUILD_FROM_SOURCE=1).
+// 3. Otherwise the install fails with one message naming the platform.
 //
 // It uses plain `cargo build` (not `napi build`): when npm installs a folder from
 // outside its project it does not install that folder's devDependencies, so
@@ -11,25 +17,64 @@
 //
 //   node scripts/install.js [--force] [--profile release|debug] [--features a,b]
 //
-// Environment: TRUTO_TICKETING_BUILD_PROFILE (release by default),
-// TRUTO_TICKETING_FORCE_BUILD=1, and CARGO_TARGET_DIR (honoured by cargo itself).
+// Environment: TRUTO_TICKETING_BUILD_FROM_SOURCE=1, TRUTO_TICKETING_BUILD_PROFILE
+// (release by default), and CARGO_TARGET_DIR (honoured by cargo itself).
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 
 const packageDir = path.resolve(__dirname, '..')
-const binaryName = require('../package.json').napi.binaryName
+const packageJson = require('../package.json')
+const binaryName = packageJson.napi.binaryName
 const crateName = 'truto-ticketing-node'
 
 function main(argv) {
   const options = parseArgs(argv)
-  const target = path.join(packageDir, `${binaryName}.${platformArchAbi()}.node`)
-  if (!options.force && fs.existsSync(target)) {
-    log(`using ${path.basename(target)}`)
+  const platform = platformArchAbi()
+  const target = path.join(packageDir, `${binaryName}.${platform}.node`)
+  const prebuilt = prebuiltAddon(platform, target)
+  if (!options.force && prebuilt) {
     return 0
   }
+  const sources = fs.existsSync(path.join(packageDir, 'Cargo.toml'))
   const cargo = process.env.CARGO || 'cargo'
+  if (!options.force && !(sources && hasCommand(cargo))) {
+    log(
+      `no prebuilt addon for ${platform}: the package ${packageJson.name}-${platform} ` +
+        `was not installed${sources ? ' and cargo is not on PATH' : ''}. ` +
+        `Prebuilt addons exist for: ${packageJson.napi.targets.join(', ')}. ` +
+        `Install from a checkout of https://github.com/truto-ticketing/truto-ticketing-sdk with Rust ` +
+        `(https://rustup.rs, 1.88 or newer) to build one.`,
+    )
+    return 1
+  }
+  if (!sources) {
+    log(`cannot build from source: this copy of the package has no Rust sources`)
+    return 1
+  }
+  log(`no prebuilt addon for ${platform}: building it from source with cargo (a few minutes)`)
+  return build(cargo, options, target)
+}
+
+/** The prebuilt addon's path, if one is installed for `platform`. */
+function prebuiltAddon(platform, localFile) {
+  if (fs.existsSync(localFile)) {
+    return localFile
+  }
+  try {
+    return require.resolve(`${packageJson.name}-${platform}`, { paths: [packageDir] })
+  } catch {
+    return null
+  }
+}
+
+function hasCommand(command) {
+  const probe = spawnSync(command, ['--version'], { stdio: 'ignore' })
+  return !probe.error && probe.status === 0
+}
+
+function build(cargo, options, target) {
   const cargoArgs = [
     'build',
     '--package',
@@ -41,7 +86,6 @@ function main(argv) {
   if (options.features) {
     cargoArgs.push('--features', options.features)
   }
-  log(`building the native addon: ${cargo} ${cargoArgs.join(' ')}`)
   const build = spawnSync(cargo, cargoArgs, {
     cwd: packageDir,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -49,10 +93,7 @@ function main(argv) {
     maxBuffer: 256 * 1024 * 1024,
   })
   if (build.error) {
-    log(
-      `cannot run ${cargo} (${build.error.code || build.error.message}). There is no prebuilt addon ` +
-        `for ${platformArchAbi()}: install Rust (https://rustup.rs, 1.88 or newer) and reinstall.`,
-    )
+    log(`cannot run ${cargo}: ${build.error.code || build.error.message}`)
     return 1
   }
   if (build.status !== 0) {
@@ -74,7 +115,7 @@ function main(argv) {
 
 function parseArgs(argv) {
   const options = {
-    force: process.env.TRUTO_TICKETING_FORCE_BUILD === '1',
+    force: process.env.TRUTO_TICKETING_BUILD_FROM_SOURCE === '1',
     profile: process.env.TRUTO_TICKETING_BUILD_PROFILE || 'release',
     features: '',
   }

@@ -13,7 +13,11 @@ import { Client, TrutoError } from 'truto-ticketing'
 
 import { pushFaults, requests, reset, startSandbox, storedUsers } from './support.mjs'
 
-const casesDir = fileURLToPath(new URL('../../../tests/conformance/cases/', import.meta.url))
+// TRUTO_CONFORMANCE_DIR points elsewhere (scripts/registry-check runs a copy of this file
+// against the package installed from a registry).
+const casesDir = process.env.TRUTO_CONFORMANCE_DIR
+  ? `${process.env.TRUTO_CONFORMANCE_DIR}/`
+  : fileURLToPath(new URL('../../../tests/conformance/cases/', import.meta.url))
 const caseFiles = readdirSync(casesDir)
   .filter((name) => name.endsWith('.json'))
   .sort()

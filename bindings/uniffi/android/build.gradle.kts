@@ -1,5 +1,5 @@
-// Android AAR of truto-ticketing. NOT BUILT HERE (no Android SDK on these machines); written to
-// be honest and complete, and checked by no CI. Build on a machine with the Android SDK + NDK:
+// Android AAR of truto-ticketing. Built by .github/workflows/release.yml (the Android SDK and
+// NDK of GitHub's runners); the development machines have neither. By hand:
 //
 //     cargo install cargo-ndk
 //     rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android i686-linux-android
@@ -10,11 +10,11 @@
 //    mode reads the metadata from any target's binary) into build/generated/uniffi/.
 // 3. The AAR packs those Kotlin sources, SecretString.kt (shared with the JVM jar), the .so
 //    files, and depends on JNA's AAR (which carries libjnidispatch.so per ABI).
-//
-// Known gap before this AAR can talk to https://api.truto.one: the core's HTTP client verifies
-// certificates with rustls-platform-verifier, which on Android must be initialised once from
-// JNI with an application Context (its `rustls-platform-verifier-android` component). That
-// hook is not written yet; see ../README.md.
+// 4. HTTPS: certificates are checked by Android's trust manager through
+//    rustls-platform-verifier, whose Kotlin component (org.rustls.platformverifier) is
+//    bundled into this AAR's classes, in the version Cargo.lock pins; TrutoInitProvider
+//    gives it the app's Context at start (src/main/kotlin/truto/ticketing/TrutoAndroid.kt,
+//    and src/android.rs on the Rust side).
 plugins {
     id("com.android.library")
     id("org.jetbrains.kotlin.android")
@@ -41,6 +41,7 @@ android {
         getByName("main") {
             java.srcDir(uniffiKotlin)
             java.srcDir(workspaceDir.resolve("bindings/uniffi/kotlin/src/main/kotlin"))
+            java.srcDir("src/main/kotlin")
             jniLibs.srcDir(rustJniLibs)
         }
     }
@@ -55,10 +56,28 @@ kotlin {
     jvmToolchain(17)
 }
 
+/** The version of rustls-platform-verifier's Kotlin component the Rust side was built with. */
+val verifierVersion: String = workspaceDir.resolve("Cargo.lock").readLines().let { lines ->
+    val at = lines.indexOfFirst { it.trim() == "name = \"rustls-platform-verifier-android\"" }
+    check(at >= 0) { "rustls-platform-verifier-android is not in Cargo.lock" }
+    lines[at + 1].substringAfter('"').substringBefore('"')
+}
+
+// The component comes as an AAR from a repository users do not have: its classes are
+// unpacked and shipped inside this AAR instead (a local jar is packaged into libs/).
+val verifierAar by configurations.creating
+val verifierClasses = layout.buildDirectory.file("rustls-platform-verifier/classes.jar")
+val unpackVerifier by tasks.registering(Copy::class) {
+    from({ zipTree(verifierAar.singleFile) }) { include("classes.jar") }
+    into(verifierClasses.get().asFile.parentFile)
+}
+
 dependencies {
     // The @aar artifact carries JNA's native dispatch library for every Android ABI.
     implementation("net.java.dev.jna:jna:5.19.1@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.11.0")
+    verifierAar("rustls:rustls-platform-verifier:$verifierVersion@aar")
+    implementation(files(verifierClasses).builtBy(unpackVerifier))
 }
 
 val cargoNdkBuild by tasks.registering(Exec::class) {
@@ -91,4 +110,60 @@ val generateUniffiBindings by tasks.registering(Exec::class) {
 
 tasks.named("preBuild") {
     dependsOn(generateUniffiBindings)
+}
+
+// Maven Central: io.github.truto-ticketing:truto-ticketing-android (the release workflow
+// signs and uploads what `publishReleasePublicationToStagingRepository` writes).
+apply(plugin = "maven-publish")
+
+android {
+    publishing {
+        singleVariant("release") {
+            withSourcesJar()
+        }
+    }
+}
+
+afterEvaluate {
+    extensions.configure<PublishingExtension> {
+        publications {
+            create<MavenPublication>("release") {
+                from(components["release"])
+                groupId = "io.github.truto-ticketing"
+                artifactId = "truto-ticketing-android"
+                version = providers.gradleProperty("trutoVersion").getOrElse("0.1.0")
+                pom {
+                    name.set("truto-ticketing (Android)")
+                    description.set("Typed, retry-safe client for Truto's Unified Ticketing API: Android bindings of the Rust core")
+                    url.set("https://github.com/truto-ticketing/truto-ticketing-sdk")
+                    licenses {
+                        license {
+                            name.set("MIT License")
+                            url.set("https://opensource.org/licenses/MIT")
+                        }
+                        license {
+                            name.set("Apache License, Version 2.0")
+                            url.set("https://www.apache.org/licenses/LICENSE-2.0.txt")
+                        }
+                    }
+                    developers {
+                        developer {
+                            id.set("truto-ticketing")
+                            name.set("The truto-ticketing SDK developers")
+                        }
+                    }
+                    scm {
+                        url.set("https://github.com/truto-ticketing/truto-ticketing-sdk")
+                        connection.set("scm:git:https://github.com/truto-ticketing/truto-ticketing-sdk.git")
+                    }
+                }
+            }
+        }
+        repositories {
+            maven {
+                name = "staging"
+                url = uri(layout.buildDirectory.dir("staging-repository"))
+            }
+        }
+    }
 }

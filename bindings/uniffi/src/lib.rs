@@ -18,6 +18,8 @@
 // takes them by value (no `Box` in records, enums or errors), so their size is not a cost here.
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
+#[cfg(target_os = "android")]
+mod android;
 mod client;
 mod error;
 mod models;
