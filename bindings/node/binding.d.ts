@@ -9,6 +9,26 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** An import in progress (wrapped by `createUsers` in `index.js`). */
+export declare class BulkImport {
+  /** How many more rows the import takes now. */
+  room(): number
+  /**
+   * Hands over a row; false when there is no room (see `room`). `userJson`, when a
+   * string, is `JSON.stringify(user)`. A user that is not one is the row's error.
+   */
+  push(rowId: string, user: unknown, userJson: string | undefined): boolean
+  /** There are no more rows: the import ends when the last is done. */
+  end(): void
+  /** The next row's outcome, as calls finish; `null` when every row is done. */
+  next(): Promise<any>
+  /**
+   * Stops the import: no more rows are taken, calls in flight are dropped, and the
+   * pending `next()` settles with `null`.
+   */
+  cancel(): void
+}
+
 /** Cancels the `createUser` calls it was passed to. */
 export declare class CancelToken {
   /** A token that has not been cancelled. */
@@ -37,6 +57,12 @@ export declare class Client {
    * rejects the promise before anything is sent.
    */
   createUser(integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  /**
+   * Starts creating a user per row; `index.js` feeds the rows and iterates the results.
+   * `options`: `{ concurrency, rate, collections, ignoreRemoteData, excludeFields,
+   * remoteQuery, timeoutMs, maxRetries }`. Throws a `TrutoError` for bad options.
+   */
+  createUsers(integratedAccountId: unknown, options?: unknown): BulkImport
 
 }
 
@@ -55,6 +81,11 @@ export declare class Sandbox {
   get connectionsAccepted(): number
   /** Forgets users, requests, queued faults, idempotency records and rate windows. */
   reset(): void
+  /**
+   * Replaces the rate limits (`{ per_account, per_token, window_secs }`, or `null` for
+   * none), every window afresh.
+   */
+  setRateLimits(limits: { per_account: number, per_token: number, window_secs: number } | null): void
   /**
    * Queues faults (objects, as `POST /_sandbox/faults` takes them) for the next
    * requests to `integratedAccountId`, one per request.

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BulkImport = nativeBinding.BulkImport
 module.exports.CancelToken = nativeBinding.CancelToken
 module.exports.Client = nativeBinding.Client
 module.exports.Sandbox = nativeBinding.Sandbox

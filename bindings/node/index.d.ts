@@ -64,6 +64,54 @@ export type JsonOptions = CreateUserOptions & { responseFormat: 'raw' | 'normali
 /** `createUser` options asking for the body as bytes. */
 export type StreamOptions = CreateUserOptions & { responseFormat: 'stream' }
 
+/** Options of `createUsers`. */
+export interface CreateUsersOptions {
+  /** Calls in flight at once (default 8); the rate limits Truto reports pace them. */
+  concurrency?: number
+  /** At most this many requests per second, besides Truto's limits. */
+  rate?: number
+  /** Called after each row with the import's figures so far. */
+  onProgress?: (progress: BulkProgress) => void
+  /** Stops the import: the iteration throws `signal.reason`. */
+  signal?: AbortSignal
+  collections?: Array<{ id: string }>
+  ignoreRemoteData?: boolean
+  excludeFields?: string[]
+  remoteQuery?: JsonObject
+  /** Per-attempt timeout of each row's call, in milliseconds. */
+  timeoutMs?: number
+  /** Retries of each row's call. */
+  maxRetries?: number
+}
+
+/** An import's figures so far. */
+export interface BulkProgress {
+  rows: number
+  created: number
+  replayed: number
+  failed: number
+  failed_by_kind: Record<string, number>
+  requests: number
+  rate_limited_responses: number
+  elapsed_s: number
+}
+
+/** One row's outcome: `user` when it was created, `error` when it failed. */
+export interface BulkResult {
+  rowId: string
+  user: User | null
+  error: TrutoError | null
+  /** Truto answered with the user an earlier run created (same key). */
+  replayed: boolean
+  idempotencyKey: string
+  requests: number
+  rateLimitedResponses: number
+  progress: BulkProgress
+}
+
+/** A row: `[rowId, user]` or `{ id, user }`. */
+export type BulkRowInput = [string | number, NewUser] | { id: string | number; user: NewUser }
+
 export declare class Client {
   /** Throws a `TrutoError` (`INVALID_INPUT`) when an option is refused, e.g. no token. */
   constructor(options?: ClientOptions)
@@ -82,6 +130,17 @@ export declare class Client {
   createUser(integratedAccountId: string, user: NewUser, options: JsonOptions): Promise<JsonValue>
   createUser(integratedAccountId: string, user: NewUser, options: StreamOptions): Promise<Buffer>
   createUser(integratedAccountId: string, user: NewUser, options?: CreateUserOptions): Promise<User | JsonValue | Buffer>
+
+  /**
+   * Creates a user per row, paced to Truto's rate limits, each row's `Idempotency-Key`
+   * derived from the account and its id (so a rerun replays instead of creating twice).
+   * Yields one result per row as calls finish; a failed row never stops the import.
+   */
+  createUsers(
+    integratedAccountId: string,
+    rows: Iterable<BulkRowInput> | AsyncIterable<BulkRowInput>,
+    options?: CreateUsersOptions,
+  ): AsyncGenerator<BulkResult, void, undefined>
 
   /** The settings, with the token as `[redacted]`. */
   toJSON(): { baseUrl: string; token: string; timeoutMs: number; maxRetries: number }

@@ -100,6 +100,17 @@ function nonFiniteOption(options) {
   return null
 }
 
+/** A row as `[rowId, user]` or `{ id, user }`; the id as a string. */
+function rowParts(row) {
+  if (Array.isArray(row) && row.length === 2) {
+    return [String(row[0]), row[1]]
+  }
+  if (row !== null && typeof row === 'object' && 'id' in row && 'user' in row) {
+    return [String(row.id), row.user]
+  }
+  throw new TypeError('createUsers() takes each row as [rowId, user] or { id, user }')
+}
+
 class Client {
   #native
 
@@ -187,6 +198,64 @@ class Client {
       return Promise.reject(error)
     }
     return this.#native.createUser(integratedAccountId, user, userJson, options, token)
+  }
+
+  /**
+   * Creates a user per row, paced to Truto's rate limits: `for await` it for one result per
+   * row, as calls finish. `rows` is an iterable or async iterable of `[rowId, user]` pairs
+   * or `{ id, user }` objects, read as the import has room for them.
+   * @returns {AsyncGenerator<import('./index').BulkResult>}
+   */
+  async *createUsers(integratedAccountId, rows, options) {
+    const { signal, onProgress, ...rest } = options ?? {}
+    const refused = nonFiniteOption(rest)
+    if (refused) {
+      throw refused
+    }
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw new TrutoError({
+        kind: 'invalid_input',
+        field: 'on_progress',
+        message: 'on_progress: must be a function',
+        display: 'invalid_input: on_progress: must be a function',
+      })
+    }
+    signal?.throwIfAborted()
+    const source = rows?.[Symbol.asyncIterator]?.() ?? rows?.[Symbol.iterator]?.()
+    if (source === undefined) {
+      throw new TypeError('createUsers() takes the rows as an iterable or async iterable')
+    }
+    const run = this.#native.createUsers(integratedAccountId, rest)
+    const cancel = () => run.cancel()
+    signal?.addEventListener('abort', cancel, { once: true })
+    let exhausted = false
+    try {
+      for (;;) {
+        while (!exhausted && run.room() > 0) {
+          const next = await source.next()
+          if (next.done) {
+            exhausted = true
+            run.end()
+            break
+          }
+          const [rowId, user] = rowParts(next.value)
+          run.push(rowId, user, isPlainJson(user, PLAIN_JSON_DEPTH) ? JSON.stringify(user) : undefined)
+        }
+        const result = await run.next()
+        signal?.throwIfAborted()
+        if (result === null) {
+          return
+        }
+        onProgress?.(result.progress)
+        yield result
+      }
+    } finally {
+      signal?.removeEventListener('abort', cancel)
+      run.cancel()
+      if (!exhausted) {
+        await source.return?.()
+      }
+    }
   }
 
   toJSON() {

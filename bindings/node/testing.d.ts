@@ -53,6 +53,8 @@ export declare class Sandbox {
   readonly connectionsAccepted: number
   /** Forgets users, requests, queued faults, idempotency records and rate windows. */
   reset(): void
+  /** Replaces the rate limits, every window afresh; `null` for none. */
+  setRateLimits(limits: { per_account: number; per_token: number; window_secs: number } | null): void
   /** Queues faults (as `POST /_sandbox/faults` takes them) for the next requests to the account. */
   pushFaults(integratedAccountId: string, faults: object[]): void
   /** The users created, oldest first, in one account or all. */

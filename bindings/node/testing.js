@@ -49,6 +49,11 @@ class Sandbox {
     this.#native.reset()
   }
 
+  /** Replaces the rate limits (`{ per_account, per_token, window_secs }`, or `null` for none). */
+  setRateLimits(limits) {
+    this.#native.setRateLimits(limits ?? null)
+  }
+
   /** Queues faults for the next requests to `integratedAccountId`, one per request. */
   pushFaults(integratedAccountId, faults) {
     this.#native.pushFaults(integratedAccountId, faults)

@@ -4,15 +4,16 @@ use napi::bindgen_prelude::{Env, Unknown};
 use napi_derive::napi;
 use truto_ticketing::{CreateUserOptions, NewUser, ResponseFormat};
 
+use crate::bulk::BulkImport;
 use crate::cancel::CancelToken;
-use crate::completion::{Ended, ErrorClass, ErrorClassRef, Promises, truto_error};
+use crate::completion::{Ended, ErrorClass, ErrorClassRef, Outcome, Promises, truto_error};
 use crate::convert;
 
 /// A Truto API client (wrapped by `Client` in `index.js`).
 #[napi]
 pub struct Client {
     inner: truto_ticketing::Client,
-    promises: Promises,
+    promises: Promises<Outcome>,
     error_class: ErrorClassRef,
 }
 
@@ -104,6 +105,41 @@ impl Client {
                     response = request => Ok(response?),
                     () = token.cancelled() => Err(Ended::Aborted),
                 },
+            }
+        })
+    }
+}
+
+#[napi]
+impl Client {
+    /// Starts creating a user per row; `index.js` feeds the rows and iterates the results.
+    /// `options`: `{ concurrency, rate, collections, ignoreRemoteData, excludeFields,
+    /// remoteQuery, timeoutMs, maxRetries }`. Throws a `TrutoError` for bad options.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "integratedAccountId: unknown, options?: unknown"
+    )]
+    pub fn create_users(
+        &self,
+        env: Env,
+        integrated_account_id: Unknown<'_>,
+        options: Unknown<'_>,
+    ) -> napi::Result<BulkImport> {
+        let error_class = self.error_class.borrow_back(&env)?;
+        let thrown = |error: &truto_ticketing::Error| match truto_error(&env, &error_class, error) {
+            Ok(value) => napi::Error::from(value),
+            Err(error) => error,
+        };
+        let account = convert::json_argument(&env, integrated_account_id, "integrated_account_id")
+            .and_then(convert::account_id)
+            .map_err(|error| thrown(&error))?;
+        let options = convert::json_argument(&env, options, "options")
+            .and_then(convert::bulk_options)
+            .map_err(|error| thrown(&error))?;
+        BulkImport::start(&env, &error_class, &self.inner, account, options).map_err(|error| {
+            match error {
+                Ok(core) => thrown(&core),
+                Err(napi) => napi,
             }
         })
     }

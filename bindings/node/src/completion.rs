@@ -23,6 +23,41 @@ use truto_ticketing::{CreateUserResponse, Error};
 /// How a call ended.
 pub(crate) type Outcome = Result<CreateUserResponse, Ended>;
 
+/// What a promise settles with, made into JavaScript values on the JavaScript thread.
+pub(crate) trait Settle: Send + 'static {
+    /// `Ok`: the value to resolve with; `Err`: the one to reject with.
+    fn into_js(self, js: &Js<'_>) -> napi::Result<Result<sys::napi_value, sys::napi_value>>;
+}
+
+/// What settling needs of the JavaScript side, fetched once per batch.
+pub(crate) struct Js<'env> {
+    pub(crate) env: &'env Env,
+    parse: Function<'env, String, Unknown<'env>>,
+    error_class: ErrorClass<'env>,
+}
+
+impl Js<'_> {
+    /// `JSON.parse(text)`.
+    pub(crate) fn parse(&self, text: String) -> napi::Result<sys::napi_value> {
+        Ok(self.parse.call(text)?.raw())
+    }
+
+    /// `new TrutoError(error.to_json())`.
+    pub(crate) fn truto_error(&self, error: &Error) -> napi::Result<sys::napi_value> {
+        Ok(truto_error(self.env, &self.error_class, error)?.raw())
+    }
+}
+
+impl Settle for Outcome {
+    fn into_js(self, js: &Js<'_>) -> napi::Result<Result<sys::napi_value, sys::napi_value>> {
+        match self {
+            Ok(response) => answer(js, response),
+            Err(Ended::Failed(error)) => js.truto_error(&error).map(Err),
+            Err(Ended::Aborted) => plain_error(js.env, "aborted").map(Err),
+        }
+    }
+}
+
 /// How a call that did not answer ended.
 pub(crate) enum Ended {
     Failed(Error),
@@ -44,9 +79,9 @@ pub(crate) type ErrorClassRef = FunctionRef<serde_json::Value, Unknown<'static>>
 /// while calls are in flight.
 type Wake = ThreadsafeFunction<(), (), (), Status, false, true>;
 
-/// The pending promises of one client.
-pub(crate) struct Promises {
-    completions: Completions<Deferred, Outcome>,
+/// Pending promises settled with `T`s: a client's calls, or an import's results.
+pub(crate) struct Promises<T: Settle> {
+    completions: Completions<Deferred, T>,
     wake: std::sync::Arc<Wake>,
     runtime: tokio::runtime::Handle,
 }
@@ -59,10 +94,10 @@ pub(crate) struct Deferred(sys::napi_deferred);
 // threads inside the completion queue.
 unsafe impl Send for Deferred {}
 
-impl Promises {
+impl<T: Settle> Promises<T> {
     /// Promises settled with errors made by `error_class` (`TrutoError`).
-    pub(crate) fn new(env: &Env, error_class: &ErrorClass<'_>) -> napi::Result<Promises> {
-        let completions: Completions<Deferred, Outcome> = Completions::new();
+    pub(crate) fn new(env: &Env, error_class: &ErrorClass<'_>) -> napi::Result<Promises<T>> {
+        let completions: Completions<Deferred, T> = Completions::new();
         let error_class: ErrorClassRef = error_class.create_ref()?;
         let taken = completions.clone();
         // The threadsafe function's raw handle, to unref it from its own callback.
@@ -76,7 +111,7 @@ impl Promises {
             .build_threadsafe_function::<()>()
             .weak::<true>()
             .build_callback(move |context| {
-                settle_batch(&context.env, &error_class, taken.take());
+                settle_batch::<T>(&context.env, &error_class, taken.take());
                 if taken.pending() == 0 {
                     // SAFETY: the threadsafe function is alive while its callback runs,
                     // and the callback runs on the thread of its environment.
@@ -96,10 +131,15 @@ impl Promises {
         })
     }
 
+    /// The runtime the promises' futures run on.
+    pub(crate) fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.runtime
+    }
+
     /// A new promise, settled with `call`'s outcome. Must run on the JavaScript thread.
     pub(crate) fn start<'env, F>(&self, env: &'env Env, call: F) -> napi::Result<Unknown<'env>>
     where
-        F: Future<Output = Outcome> + Send + 'static,
+        F: Future<Output = T> + Send + 'static,
     {
         let (deferred, promise) = new_promise(env)?;
         if self.completions.pending() == 0 && !self.wake.aborted() {
@@ -116,7 +156,9 @@ impl Promises {
             });
         Ok(promise)
     }
+}
 
+impl Promises<Outcome> {
     /// A new promise already rejected with `error` (bad input, caught before sending).
     pub(crate) fn rejected<'env>(
         env: &'env Env,
@@ -172,18 +214,21 @@ unsafe fn settle(
 }
 
 /// Settles every finished call of a batch, on the JavaScript thread.
-fn settle_batch(env: &Env, error_class: &ErrorClassRef, batch: Vec<Finished<Deferred, Outcome>>) {
+fn settle_batch<T: Settle>(
+    env: &Env,
+    error_class: &ErrorClassRef,
+    batch: Vec<Finished<Deferred, T>>,
+) {
     let settled = (|| -> napi::Result<()> {
         let json: Object = env.get_global()?.get_named_property("JSON")?;
-        let parse: Function<String, Unknown> = json.get_named_property("parse")?;
-        let error_class = error_class.borrow_back(env)?;
+        let js = Js {
+            env,
+            parse: json.get_named_property("parse")?,
+            error_class: error_class.borrow_back(env)?,
+        };
         for Finished { key, output } in batch {
             let value = match output {
-                Ok(Ok(response)) => answer(env, &parse, response),
-                Ok(Err(Ended::Failed(error))) => {
-                    truto_error(env, &error_class, &error).map(|error| Err(error.raw()))
-                }
-                Ok(Err(Ended::Aborted)) => plain_error(env, "aborted").map(Err),
+                Ok(output) => output.into_js(&js),
                 Err(panic) => plain_error(env, &panic).map(Err),
             };
             // A value that could not be made (an out-of-memory V8) rejects instead.
@@ -201,22 +246,26 @@ fn settle_batch(env: &Env, error_class: &ErrorClassRef, batch: Vec<Finished<Defe
 /// The answer as a JavaScript value: the user or JSON value via `JSON.parse`, a `stream`
 /// body as a `Buffer`.
 fn answer(
-    env: &Env,
-    parse: &Function<String, Unknown>,
+    js: &Js<'_>,
     response: CreateUserResponse,
 ) -> napi::Result<Result<sys::napi_value, sys::napi_value>> {
     let text = match response {
         CreateUserResponse::User(user) => serde_json::to_string(&user),
         CreateUserResponse::Json(value) => serde_json::to_string(&value),
         CreateUserResponse::Bytes(bytes) => {
-            let buffer = BufferSlice::from_data(env, Vec::from(bytes))?;
+            let buffer = BufferSlice::from_data(js.env, Vec::from(bytes))?;
             return Ok(Ok(buffer.raw()));
         }
     };
-    let text = text.map_err(|error| {
+    Ok(Ok(js.parse(serialized(text)?)?))
+}
+
+/// A value serialized for `JSON.parse` (only maps with non-string keys fail, which no
+/// answer has).
+pub(crate) fn serialized(text: serde_json::Result<String>) -> napi::Result<String> {
+    text.map_err(|error| {
         napi::Error::from_reason(format!("could not serialize the answer: {error}"))
-    })?;
-    Ok(Ok(parse.call(text)?.raw()))
+    })
 }
 
 /// `new TrutoError(detail)`, `detail` being the core error's JSON (`Error::to_json`).
@@ -230,7 +279,7 @@ pub(crate) fn truto_error<'env>(
     Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), made.raw()) })
 }
 
-fn plain_error(env: &Env, message: &str) -> napi::Result<sys::napi_value> {
+pub(crate) fn plain_error(env: &Env, message: &str) -> napi::Result<sys::napi_value> {
     let error = env.create_error(napi::Error::from_reason(message))?;
     Ok(error.raw())
 }

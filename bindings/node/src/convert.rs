@@ -10,6 +10,7 @@ use napi::bindgen_prelude::{Env, Unknown, ValueType};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use truto_ticketing::bulk::CreateUsersOptions;
 use truto_ticketing::{
     Certificate, ClientBuilder, CollectionRef, CreateUserOptions, Error, NewUser, ResponseFormat,
 };
@@ -183,4 +184,40 @@ fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// `createUsers`'s options as JavaScript spells them (`signal` and `onProgress` are handled
+/// by `index.js`).
+#[derive(Default, Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an object of import options"
+)]
+struct ImportOptions {
+    concurrency: Option<usize>,
+    rate: Option<f64>,
+    collections: Option<Vec<CollectionRef>>,
+    ignore_remote_data: Option<bool>,
+    exclude_fields: Option<Vec<String>>,
+    remote_query: Option<Map<String, Value>>,
+    timeout_ms: Option<u64>,
+    max_retries: Option<u32>,
+}
+
+/// The options argument of `createUsers` as the core's.
+pub(crate) fn bulk_options(options: Option<Value>) -> Result<CreateUsersOptions, Error> {
+    let given: ImportOptions = deserialize(options, "options")?;
+    let mut options = CreateUsersOptions::default();
+    if let Some(concurrency) = given.concurrency {
+        options.concurrency = concurrency;
+    }
+    options.rate_per_second = given.rate;
+    options.call.collections = given.collections.unwrap_or_default();
+    options.call.ignore_remote_data = given.ignore_remote_data.unwrap_or_default();
+    options.call.exclude_fields = given.exclude_fields.unwrap_or_default();
+    options.call.remote_query = given.remote_query;
+    options.call.timeout = given.timeout_ms.map(Duration::from_millis);
+    options.call.max_retries = given.max_retries;
+    Ok(options)
 }

@@ -7,12 +7,14 @@
 //! (which this addon makes every error with) and turning an `AbortSignal` into a
 //! [`CancelToken`].
 
+mod bulk;
 mod cancel;
 mod client;
 mod completion;
 mod convert;
 mod sandbox;
 
+pub use bulk::BulkImport;
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use sandbox::{Sandbox, SandboxOptions};

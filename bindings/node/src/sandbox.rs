@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi_derive::napi;
 use std::time::Duration;
 
-use truto_sandbox::{Fault, SandboxConfig};
+use truto_sandbox::{Fault, RateLimits, SandboxConfig};
 
 /// How to start a sandbox; every field is optional.
 #[napi(object)]
@@ -83,6 +83,37 @@ impl Sandbox {
     #[napi]
     pub fn reset(&self) {
         self.inner.reset();
+    }
+
+    /// Replaces the rate limits (`{ per_account, per_token, window_secs }`, or `null` for
+    /// none), every window afresh.
+    #[napi(
+        ts_args_type = "limits: { per_account: number, per_token: number, window_secs: number } | null"
+    )]
+    pub fn set_rate_limits(&self, limits: Option<serde_json::Value>) -> napi::Result<()> {
+        let limits = match limits {
+            None | Some(serde_json::Value::Null) => None,
+            Some(limits) => {
+                let per = |key: &str| {
+                    limits[key]
+                        .as_u64()
+                        .and_then(|value| u32::try_from(value).ok())
+                        .ok_or_else(|| napi::Error::from_reason(format!("{key}: a whole number")))
+                };
+                let window = limits["window_secs"]
+                    .as_f64()
+                    .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+                    .filter(|window| !window.is_zero())
+                    .ok_or_else(|| napi::Error::from_reason("window_secs: a positive number"))?;
+                Some(RateLimits {
+                    per_account: per("per_account")?,
+                    per_token: per("per_token")?,
+                    window,
+                })
+            }
+        };
+        self.inner.set_rate_limits(limits);
+        Ok(())
     }
 
     /// Queues faults (objects, as `POST /_sandbox/faults` takes them) for the next

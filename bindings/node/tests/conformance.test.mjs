@@ -46,6 +46,87 @@ for (const scheme of ['https', 'http']) {
   }
 }
 
+// The bulk cases (tests/conformance/bulk), through createUsers, over HTTPS.
+const bulkDir = `${casesDir}../bulk/`
+const bulkFiles = readdirSync(bulkDir)
+  .filter((name) => name.endsWith('.json'))
+  .sort()
+for (const file of bulkFiles) {
+  const bulkCase = JSON.parse(readFileSync(bulkDir + file, 'utf8'))
+  test(`https: bulk/${file.replace(/\.json$/, '')}`, () => {
+    sandbox = sandboxes.https
+    return runBulkCase(bulkCase)
+  })
+}
+
+function fill(template, n) {
+  if (typeof template === 'string') return template.replaceAll('{n}', n)
+  if (Array.isArray(template)) return template.map((item) => fill(item, n))
+  if (template !== null && typeof template === 'object') {
+    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, fill(value, n)]))
+  }
+  return template
+}
+
+/** The rows a bulk case describes, as `[id, user]` pairs. */
+function bulkRows(spec) {
+  if (!Array.isArray(spec)) {
+    return Array.from({ length: spec.generate }, (_, index) => [String(index + 1), fill(spec.user, String(index + 1))])
+  }
+  return spec.map((row) => [row.id, row.user])
+}
+
+async function runBulkCase(bulkCase) {
+  const { bulk, expect } = bulkCase
+  sandbox.reset()
+  sandbox.setRateLimits(bulkCase.rate_limits ?? null)
+  if (bulkCase.faults) {
+    sandbox.pushFaults(bulk.integrated_account_id, bulkCase.faults)
+  }
+  const client = new Client({ token: sandbox.token, baseUrl: sandbox.url, caCert: sandbox.caPem })
+  const options = {}
+  if (bulk.options?.concurrency !== undefined) options.concurrency = bulk.options.concurrency
+  if (bulk.options?.max_retries !== undefined) options.maxRetries = bulk.options.max_retries
+  const started = performance.now()
+  let results = []
+  for (let run = 0; run < (bulk.runs ?? 1); run += 1) {
+    results = []
+    for await (const result of client.createUsers(bulk.integrated_account_id, bulkRows(bulk.rows), options)) {
+      results.push(result)
+    }
+  }
+  const elapsed = performance.now() - started
+  const rowIds = bulkRows(bulk.rows).map(([id]) => id).sort()
+  assert.deepEqual(results.map((result) => result.rowId).sort(), rowIds, 'one result per row')
+  const figures = {
+    created: results.filter((result) => !result.error && !result.replayed).length,
+    replayed: results.filter((result) => !result.error && result.replayed).length,
+    failed: results.filter((result) => result.error).length,
+  }
+  for (const key of ['created', 'replayed', 'failed']) {
+    if (expect[key] !== undefined) assert.equal(figures[key], expect[key], `${key} (${JSON.stringify(figures)})`)
+  }
+  for (const [rowId, kind] of Object.entries(expect.failed_rows ?? {})) {
+    const result = results.find((candidate) => candidate.rowId === rowId)
+    assert.ok(result.error instanceof TrutoError, `row ${rowId} was created`)
+    assert.equal(result.error.code, kind.toUpperCase(), `row ${rowId}`)
+  }
+  const rateLimited = results.reduce((sum, result) => sum + result.rateLimitedResponses, 0)
+  if (expect.max_rate_limited_responses !== undefined) {
+    assert.ok(rateLimited <= expect.max_rate_limited_responses, `${rateLimited} responses were 429`)
+  }
+  if (expect.min_elapsed_ms !== undefined) assert.ok(elapsed >= expect.min_elapsed_ms, `took ${elapsed} ms`)
+  if (expect.max_elapsed_ms !== undefined) assert.ok(elapsed <= expect.max_elapsed_ms, `took ${elapsed} ms`)
+  const seen = sandbox.requests().length
+  const expected = bulkCase.sandbox ?? {}
+  if (expected.requests !== undefined) assert.equal(seen, expected.requests, 'requests the sandbox saw')
+  if (expected.max_requests !== undefined) assert.ok(seen <= expected.max_requests, `the sandbox saw ${seen} requests`)
+  if (expected.users_stored !== undefined) {
+    assert.equal(sandbox.users(bulk.integrated_account_id).length, expected.users_stored, 'users stored')
+  }
+  sandbox.setRateLimits({ per_account: 50, per_token: 500, window_secs: 10 })
+}
+
 async function runCase(testCase) {
   await reset(sandbox)
   const account = testCase.call.integrated_account_id ?? ''

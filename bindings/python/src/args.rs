@@ -48,8 +48,17 @@ pub fn user_of<'py>(
     if let Ok(new_user) = user.cast::<PyNewUser>() {
         return Ok(Arc::clone(&new_user.get().0));
     }
-    let json = to_json(py, "user", &user)?;
-    Ok(Arc::new(NewUser::from_json(json).into_py_result(py)?))
+    new_user_from(&user).map(Arc::new).into_py_result(py)
+}
+
+/// A `NewUser` or a mapping in Truto's field names, as the core's user (or its error).
+pub fn new_user_from(user: &Bound<'_, PyAny>) -> truto_ticketing::Result<NewUser> {
+    if let Ok(new_user) = user.cast::<PyNewUser>() {
+        return Ok((*new_user.get().0).clone());
+    }
+    let json = pythonize::depythonize::<Value>(user)
+        .map_err(|error| truto_ticketing::Error::invalid_input("user", error.to_string()))?;
+    NewUser::from_json(json)
 }
 
 /// The options of `create_user`, as Python passes them.

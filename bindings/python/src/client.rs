@@ -6,11 +6,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
+use truto_ticketing::bulk::CreateUsersOptions;
 use truto_ticketing::{
     Certificate, ClientBuilder, CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat,
 };
 
 use crate::args::{OptionArgs, seconds, user_of};
+use crate::bulk::PyBulkImport;
 use crate::completion::{self, CompletionQueue, Deliver};
 use crate::errors::{IntoPyResult, invalid_argument, to_py_err};
 use crate::models::PyUser;
@@ -273,6 +275,53 @@ impl PyClient {
         outcome_to_py(py, outcome)
     }
 
+    /// Creates a user per row, paced to Truto's rate limits; see the stub.
+    #[pyo3(signature = (
+        integrated_account_id, rows, *, concurrency = 8, rate = None, on_progress = None,
+        collections = None, ignore_remote_data = false, exclude_fields = None,
+        remote_query = None, timeout = None, max_retries = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_users<'py>(
+        &self,
+        py: Python<'py>,
+        integrated_account_id: String,
+        rows: &Bound<'py, PyAny>,
+        concurrency: usize,
+        rate: Option<f64>,
+        on_progress: Option<Py<PyAny>>,
+        collections: Option<Bound<'py, PyAny>>,
+        ignore_remote_data: bool,
+        exclude_fields: Option<Vec<String>>,
+        remote_query: Option<Bound<'py, PyAny>>,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<PyBulkImport> {
+        let call = OptionArgs {
+            collections,
+            ignore_remote_data,
+            exclude_fields,
+            remote_query,
+            idempotency_key: None,
+            timeout,
+            max_retries,
+            response_format: "unified".to_owned(),
+        };
+        let mut options = CreateUsersOptions::default();
+        options.concurrency = concurrency;
+        options.rate_per_second = rate;
+        options.call = call.into_core(py)?.0;
+        let client = self.0.client(py)?;
+        PyBulkImport::start(
+            py,
+            &client,
+            integrated_account_id,
+            rows,
+            options,
+            on_progress,
+        )
+    }
+
     /// Drops the connection pool; later calls raise `RuntimeError`.
     fn close(&self) {
         self.0.close();
@@ -384,6 +433,53 @@ impl PyNativeAsyncClient {
             let outcome = call.send().await;
             Box::new(move |py: Python<'_>| outcome_to_py(py, outcome)) as Deliver
         }))
+    }
+
+    /// Creates a user per row, paced to Truto's rate limits; see the stub.
+    #[pyo3(signature = (
+        integrated_account_id, rows, *, concurrency = 8, rate = None, on_progress = None,
+        collections = None, ignore_remote_data = false, exclude_fields = None,
+        remote_query = None, timeout = None, max_retries = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_users<'py>(
+        &self,
+        py: Python<'py>,
+        integrated_account_id: String,
+        rows: &Bound<'py, PyAny>,
+        concurrency: usize,
+        rate: Option<f64>,
+        on_progress: Option<Py<PyAny>>,
+        collections: Option<Bound<'py, PyAny>>,
+        ignore_remote_data: bool,
+        exclude_fields: Option<Vec<String>>,
+        remote_query: Option<Bound<'py, PyAny>>,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<PyBulkImport> {
+        let call = OptionArgs {
+            collections,
+            ignore_remote_data,
+            exclude_fields,
+            remote_query,
+            idempotency_key: None,
+            timeout,
+            max_retries,
+            response_format: "unified".to_owned(),
+        };
+        let mut options = CreateUsersOptions::default();
+        options.concurrency = concurrency;
+        options.rate_per_second = rate;
+        options.call = call.into_core(py)?.0;
+        let client = self.0.client(py)?;
+        PyBulkImport::start(
+            py,
+            &client,
+            integrated_account_id,
+            rows,
+            options,
+            on_progress,
+        )
     }
 
     /// Drops the connection pool; later calls raise `RuntimeError`.

@@ -6,6 +6,7 @@
 //! defines the exception hierarchy.
 
 mod args;
+mod bulk;
 mod client;
 mod completion;
 mod errors;
@@ -64,6 +65,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::PyNativeAsyncClient>()?;
     module.add_class::<completion::CompletionQueue>()?;
     module.add_class::<completion::PendingCall>()?;
+    module.add_class::<bulk::PyBulkImport>()?;
+    module.add_class::<bulk::PyBulkResult>()?;
     module.add_class::<models::PyNewUser>()?;
     module.add_class::<models::PyUser>()?;
     module.add_class::<models::PyEmail>()?;

@@ -5,6 +5,29 @@ use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 use truto_sandbox::{Fault, RateLimits, Sandbox, SandboxConfig};
 
+/// Rate limits as Python gives them.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitsArg {
+    per_account: u32,
+    per_token: u32,
+    window_secs: f64,
+}
+
+impl RateLimitsArg {
+    fn into_core(self) -> Result<RateLimits, String> {
+        let window = std::time::Duration::try_from_secs_f64(self.window_secs)
+            .ok()
+            .filter(|window| !window.is_zero())
+            .ok_or("window_secs must be a positive number of seconds")?;
+        Ok(RateLimits {
+            per_account: self.per_account,
+            per_token: self.per_token,
+            window,
+        })
+    }
+}
+
 /// A Truto-compatible server on 127.0.0.1, on its own thread, serving until stopped.
 #[pyclass(frozen, module = "truto_ticketing.testing", name = "Sandbox")]
 pub struct PySandbox(Sandbox);
@@ -74,6 +97,25 @@ impl PySandbox {
     /// Forgets users, requests, queued faults, idempotency records and rate windows.
     fn reset(&self) {
         self.0.reset();
+    }
+
+    /// Replaces the rate limits (`{"per_account", "per_token", "window_secs"}`, as `POST
+    /// /_sandbox/rate_limits` takes them, or `None` for none), every window afresh.
+    #[pyo3(signature = (limits))]
+    fn set_rate_limits(&self, limits: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let limits = match limits {
+            None => None,
+            Some(limits) => {
+                let limits: RateLimitsArg = pythonize::depythonize(limits)?;
+                Some(
+                    limits
+                        .into_core()
+                        .map_err(pyo3::exceptions::PyValueError::new_err)?,
+                )
+            }
+        };
+        self.0.set_rate_limits(limits);
+        Ok(())
     }
 
     /// Queues faults (dicts, as `POST /_sandbox/faults` takes them) for the next

@@ -294,3 +294,119 @@ async def run_async(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
     if client is not None:
         await client.close()
     case.check(outcomes, elapsed)
+
+
+# -- bulk cases (tests/conformance/bulk) ----------------------------------------------------
+
+BULK_DIR = CASES_DIR.parent / "bulk"
+
+
+def bulk_case_paths() -> List[Path]:
+    paths = sorted(BULK_DIR.glob("*.json"))
+    assert paths, f"no bulk cases in {BULK_DIR}"
+    return paths
+
+
+def _fill(template: Any, n: str) -> Any:
+    if isinstance(template, str):
+        return template.replace("{n}", n)
+    if isinstance(template, list):
+        return [_fill(item, n) for item in template]
+    if isinstance(template, dict):
+        return {key: _fill(value, n) for key, value in template.items()}
+    return template
+
+
+def bulk_rows(spec: Any) -> List[Tuple[str, Dict[str, Any]]]:
+    """The rows a case describes: explicit ``{id, user}``, or ``generate`` from a template."""
+    if isinstance(spec, dict):
+        return [(str(n), _fill(spec["user"], str(n))) for n in range(1, spec["generate"] + 1)]
+    return [(row["id"], row["user"]) for row in spec]
+
+
+class BulkCase:
+    """A bulk case, with the sandbox prepared for it."""
+
+    def __init__(self, sandbox: Sandbox, case: Dict[str, Any]) -> None:
+        self.sandbox = sandbox
+        self.case = case
+        self.bulk: Dict[str, Any] = case["bulk"]
+        self.account: str = self.bulk["integrated_account_id"]
+        sandbox.reset()
+        sandbox.set_rate_limits(case.get("rate_limits"))
+        if "faults" in case:
+            sandbox.push_faults(self.account, case["faults"])
+
+    def client_arguments(self) -> Dict[str, Any]:
+        return {"token": self.sandbox.token, "base_url": self.sandbox.url, "ca_cert": self.sandbox.ca_pem}
+
+    def import_arguments(self) -> Dict[str, Any]:
+        options: Dict[str, Any] = self.bulk.get("options") or {}
+        arguments: Dict[str, Any] = {}
+        if "concurrency" in options:
+            arguments["concurrency"] = options["concurrency"]
+        if "max_retries" in options:
+            arguments["max_retries"] = options["max_retries"]
+        return arguments
+
+    def runs(self) -> int:
+        return int(self.bulk.get("runs", 1))
+
+    def rows(self) -> List[Tuple[str, Dict[str, Any]]]:
+        return bulk_rows(self.bulk["rows"])
+
+    def check(self, results: List[tt.BulkResult], elapsed_s: float) -> None:
+        expect: Dict[str, Any] = self.case["expect"]
+        assert sorted(result.row_id for result in results) == sorted(row_id for row_id, _ in self.rows()), (
+            "one result per row expected"
+        )
+        figures = {
+            "created": sum(1 for result in results if result.ok and not result.replayed),
+            "replayed": sum(1 for result in results if result.ok and result.replayed),
+            "failed": sum(1 for result in results if not result.ok),
+        }
+        for key, got in figures.items():
+            if key in expect:
+                assert got == expect[key], f"{key}: {got}, expected {expect[key]} ({figures})"
+        for row_id, kind in (expect.get("failed_rows") or {}).items():
+            result = next(result for result in results if result.row_id == row_id)
+            assert result.error is not None, f"row {row_id} was created"
+            assert isinstance(result.error, CLASS_OF_KIND[kind]), f"row {row_id}: {result.error!r}"
+        rate_limited = sum(result.rate_limited_responses for result in results)
+        if "max_rate_limited_responses" in expect:
+            assert rate_limited <= expect["max_rate_limited_responses"], f"{rate_limited} responses were 429"
+        elapsed_ms = elapsed_s * 1000
+        if "min_elapsed_ms" in expect:
+            assert elapsed_ms >= expect["min_elapsed_ms"], f"took {elapsed_ms:.0f} ms"
+        if "max_elapsed_ms" in expect:
+            assert elapsed_ms <= expect["max_elapsed_ms"], f"took {elapsed_ms:.0f} ms"
+        expected: Dict[str, Any] = self.case.get("sandbox") or {}
+        requests = len(self.sandbox.requests())
+        if "requests" in expected:
+            assert requests == expected["requests"], f"the sandbox saw {requests} requests"
+        if "max_requests" in expected:
+            assert requests <= expected["max_requests"], f"the sandbox saw {requests} requests"
+        if "users_stored" in expected:
+            stored = len(self.sandbox.users(self.account))
+            assert stored == expected["users_stored"], f"the sandbox stored {stored} users"
+
+
+def run_bulk_sync(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
+    case = BulkCase(sandbox, raw_case)
+    results: List[tt.BulkResult] = []
+    started = time.monotonic()
+    with tt.Client(**case.client_arguments()) as client:
+        for _ in range(case.runs()):
+            results = list(client.create_users(case.account, iter(case.rows()), **case.import_arguments()))
+    case.check(results, time.monotonic() - started)
+
+
+async def run_bulk_async(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
+    case = BulkCase(sandbox, raw_case)
+    results: List[tt.BulkResult] = []
+    started = time.monotonic()
+    async with tt.AsyncClient(**case.client_arguments()) as client:
+        for _ in range(case.runs()):
+            results = [result async for result in client.create_users(case.account, case.rows(),
+                                                                        **case.import_arguments())]
+    case.check(results, time.monotonic() - started)

@@ -1,5 +1,5 @@
 """Every conformance case through Client and AsyncClient over HTTPS, and through
-AsyncClient over plain HTTP."""
+AsyncClient over plain HTTP; every bulk case through both clients' create_users."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance import case_paths, load, run_async, run_sync
+from conformance import bulk_case_paths, case_paths, load, run_async, run_bulk_async, run_bulk_sync, run_sync
 from truto_ticketing.testing import Sandbox
 
 CASES = case_paths()
@@ -31,3 +31,18 @@ async def test_async(sandbox: Sandbox, path: Path) -> None:
 async def test_async_plain_http(plain_sandbox: Sandbox, path: Path) -> None:
     assert plain_sandbox.url.startswith("http://")
     await run_async(plain_sandbox, load(path))
+
+
+BULK_CASES = bulk_case_paths()
+BULK_IDS = [path.stem for path in BULK_CASES]
+
+
+@pytest.mark.parametrize("path", BULK_CASES, ids=BULK_IDS)
+def test_bulk_sync(sandbox: Sandbox, path: Path) -> None:
+    run_bulk_sync(sandbox, load(path))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", BULK_CASES, ids=BULK_IDS)
+async def test_bulk_async(sandbox: Sandbox, path: Path) -> None:
+    await run_bulk_async(sandbox, load(path))

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use truto_ticketing::{self as sdk, SecretString};
 
+use crate::bulk::{BulkImport, CreateUsersOptions};
 use crate::error::TrutoError;
 use crate::models::{CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat, User};
 
@@ -122,6 +123,17 @@ impl TrutoClient {
             .create_user_with(&integrated_account_id, &user, &options, format.into())
             .await?;
         Ok(response.into())
+    }
+
+    /// Starts creating a user per row (see `BulkImport`; `createUsers` in Kotlin and
+    /// Swift wraps it as a `Flow` and an `AsyncSequence`). Fails with `InvalidInput` for
+    /// bad options.
+    pub async fn start_create_users(
+        &self,
+        integrated_account_id: String,
+        options: CreateUsersOptions,
+    ) -> Result<Arc<BulkImport>, TrutoError> {
+        BulkImport::start(&self.inner, integrated_account_id, options).map(Arc::new)
     }
 
     /// The base URL requests go to.

@@ -20,10 +20,12 @@
 
 #[cfg(target_os = "android")]
 mod android;
+mod bulk;
 mod client;
 mod error;
 mod models;
 
+pub use bulk::{BulkImport, BulkProgress, BulkRow, CreateUsersOptions, RowOutcome};
 pub use client::{ClientConfig, TrutoClient};
 pub use error::TrutoError;
 pub use models::{

@@ -12,7 +12,7 @@ local Truto-compatible server for tests.
 
 from . import errors as errors
 from ._async import AsyncClient
-from ._native import Client, Email, NewUser, Role, User, __version__
+from ._native import BulkResult, Client, Email, NewUser, Role, User, __version__
 from .errors import (
     APIConnectionError,
     APIError,
@@ -39,6 +39,7 @@ __all__ = [
     "User",
     "Email",
     "Role",
+    "BulkResult",
     "TrutoError",
     "APIError",
     "BadRequestError",

@@ -7,9 +7,9 @@ and ``TaskGroup.create_task`` take it); the work happens in ``NativeAsyncClient`
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Type, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Literal, Mapping, Optional, Sequence, Tuple, Type, Union, overload
 
-from ._native import CompletionQueue, NativeAsyncClient, NewUser, User
+from ._native import BulkImport, BulkResult, CompletionQueue, NativeAsyncClient, NewUser, User
 from .types import CollectionDict, JSONObject, NewUserFields
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-__all__ = ["AsyncClient"]
+__all__ = ["AsyncClient", "AsyncBulkImport"]
 
 
 def _completion_queue(loop: AbstractEventLoop) -> CompletionQueue:
@@ -145,17 +145,53 @@ class AsyncClient:
         import asyncio
 
         loop = asyncio.get_running_loop()
-        queue = self._queue
-        if loop is not self._loop or queue is None:
-            queue = self._queue = _completion_queue(loop)
-            self._loop = loop
         future = loop.create_future()
-        call = self._native.create_user(queue, future, integrated_account_id, **kwargs)
+        call = self._native.create_user(self._queue_for(loop), future, integrated_account_id, **kwargs)
         try:
             return await future
         except asyncio.CancelledError:
             call.cancel()  # drops the Rust future, which aborts the request
             raise
+
+    def create_users(
+        self,
+        integrated_account_id: str,
+        rows: Iterable[Tuple[Any, Union[NewUser, Mapping[str, Any]]]],
+        *,
+        concurrency: int = 8,
+        rate: Optional[float] = None,
+        on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        collections: Optional[Sequence[CollectionDict]] = None,
+        ignore_remote_data: bool = False,
+        exclude_fields: Optional[Sequence[str]] = None,
+        remote_query: Optional[JSONObject] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> AsyncBulkImport:
+        """Creates a user per row, paced to Truto's rate limits: ``async for`` it for one
+        ``BulkResult`` per row, as calls finish; see ``Client.create_users``."""
+        native = self._native.create_users(
+            integrated_account_id,
+            rows,
+            concurrency=concurrency,
+            rate=rate,
+            on_progress=on_progress,
+            collections=collections,
+            ignore_remote_data=ignore_remote_data,
+            exclude_fields=exclude_fields,
+            remote_query=remote_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return AsyncBulkImport(self, native)
+
+    def _queue_for(self, loop: AbstractEventLoop) -> CompletionQueue:
+        """The completion queue of ``loop``, made when the client first runs on it."""
+        queue = self._queue
+        if loop is not self._loop or queue is None:
+            queue = self._queue = _completion_queue(loop)
+            self._loop = loop
+        return queue
 
     async def close(self) -> None:
         """Drops the connection pool; later calls raise ``RuntimeError``."""
@@ -192,3 +228,33 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return repr(self._native)
+
+
+class AsyncBulkImport:
+    """An import in progress: ``async for result in client.create_users(...)``. Rows are
+    read from their (sync) iterable as the import has room for them."""
+
+    __slots__ = ("_client", "_native")
+
+    def __init__(self, client: AsyncClient, native: BulkImport) -> None:
+        self._client = client
+        self._native = native
+
+    def __aiter__(self) -> AsyncBulkImport:
+        return self
+
+    async def __anext__(self) -> BulkResult:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[BulkResult]" = loop.create_future()
+        call = self._native.next_into(self._client._queue_for(loop), future)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            call.cancel()
+            raise
+
+    async def aclose(self) -> None:
+        """Stops the import: no more rows are read, calls in flight are dropped."""
+        self._native.close()

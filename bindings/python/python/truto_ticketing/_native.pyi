@@ -5,7 +5,23 @@ Import from ``truto_ticketing`` (and ``truto_ticketing.testing``), not from here
 
 import asyncio
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Type, Union, overload
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    Union,
+    overload,
+)
 
 from typing_extensions import Unpack
 
@@ -182,6 +198,28 @@ class Client:
         **fields: Unpack[NewUserFields],
     ) -> Any: ...
 
+    def create_users(
+        self,
+        integrated_account_id: str,
+        rows: Iterable[Tuple[Any, Union[NewUser, Mapping[str, Any]]]],
+        *,
+        concurrency: int = 8,
+        rate: Optional[float] = None,
+        on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        collections: Optional[Sequence[CollectionDict]] = None,
+        ignore_remote_data: bool = False,
+        exclude_fields: Optional[Sequence[str]] = None,
+        remote_query: Optional[JSONObject] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> BulkImport:
+        """Creates a user per row (``(row_id, user)`` pairs, read as the import has room),
+        paced to Truto's rate limits, each row's ``Idempotency-Key`` derived from the account
+        and its id (so a rerun replays instead of creating twice). Iterate the result for one
+        ``BulkResult`` per row, in the order calls finish; a failed row never stops the
+        import. ``on_progress`` gets the figures so far (``rows``, ``created``, ``replayed``,
+        ``failed``, ``failed_by_kind``, ``requests``, ``rate_limited_responses``,
+        ``elapsed_s``) after each row. ``rate`` caps requests per second."""
     def close(self) -> None:
         """Drops the connection pool; later calls raise ``RuntimeError``."""
     def __enter__(self) -> "Client": ...
@@ -219,6 +257,28 @@ class NativeAsyncClient:
         **kwargs: Any,
     ) -> PendingCall:
         """Starts the call; ``future`` gets its result through ``queue`` (its loop's)."""
+    def create_users(
+        self,
+        integrated_account_id: str,
+        rows: Iterable[Tuple[Any, Union[NewUser, Mapping[str, Any]]]],
+        *,
+        concurrency: int = 8,
+        rate: Optional[float] = None,
+        on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        collections: Optional[Sequence[CollectionDict]] = None,
+        ignore_remote_data: bool = False,
+        exclude_fields: Optional[Sequence[str]] = None,
+        remote_query: Optional[JSONObject] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> BulkImport:
+        """Creates a user per row (``(row_id, user)`` pairs, read as the import has room),
+        paced to Truto's rate limits, each row's ``Idempotency-Key`` derived from the account
+        and its id (so a rerun replays instead of creating twice). Iterate the result for one
+        ``BulkResult`` per row, in the order calls finish; a failed row never stops the
+        import. ``on_progress`` gets the figures so far (``rows``, ``created``, ``replayed``,
+        ``failed``, ``failed_by_kind``, ``requests``, ``rate_limited_responses``,
+        ``elapsed_s``) after each row. ``rate`` caps requests per second."""
     def close(self) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -226,6 +286,38 @@ class NativeAsyncClient:
     def timeout(self) -> float: ...
     @property
     def max_retries(self) -> int: ...
+
+class BulkImport:
+    """An import in progress: iterate it for one ``BulkResult`` per row."""
+
+    def __iter__(self) -> Iterator[BulkResult]: ...
+    def __next__(self) -> BulkResult: ...
+    def next_into(self, queue: CompletionQueue, future: "asyncio.Future[BulkResult]") -> PendingCall:
+        """asyncio: ``future`` gets the next result (``StopAsyncIteration`` at the end)."""
+    def close(self) -> None:
+        """Stops the import: no more rows are read, calls in flight are dropped."""
+
+class BulkResult:
+    """One row's outcome: ``user`` when it was created, ``error`` when it failed."""
+
+    @property
+    def row_id(self) -> str: ...
+    @property
+    def user(self) -> Optional[User]: ...
+    @property
+    def error(self) -> Optional[Exception]:
+        """A ``TrutoError`` subclass instance."""
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def replayed(self) -> bool:
+        """Truto answered with the user an earlier run created (same key)."""
+    @property
+    def idempotency_key(self) -> str: ...
+    @property
+    def requests(self) -> int: ...
+    @property
+    def rate_limited_responses(self) -> int: ...
 
 class CompletionQueue:
     """Where the calls of one event loop leave their results until the loop delivers them.
@@ -279,6 +371,8 @@ class Sandbox:
         """Stops serving; idempotent. What was stored and logged stays readable."""
     def reset(self) -> None:
         """Forgets users, requests, queued faults, idempotency records and rate windows."""
+    def set_rate_limits(self, limits: Optional[Mapping[str, Any]]) -> None:
+        """Replaces the rate limits (``{"per_account", "per_token", "window_secs"}``, or ``None`` for none)."""
     def push_faults(self, integrated_account_id: str, faults: Sequence[Mapping[str, Any]]) -> None:
         """Queues faults (as ``POST /_sandbox/faults`` takes them) for the next requests to the account."""
     def users(self, integrated_account_id: Optional[str] = None) -> List[Dict[str, Any]]:

@@ -513,6 +513,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -630,6 +646,205 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
+ * An import in progress: `send` rows (waiting while it has no room), `finish` when there
+ * are no more, and `next` each outcome until `null`.
+ */
+public protocol BulkImportProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops the import: no more rows are taken and calls in flight are dropped.
+     */
+    func cancel() 
+    
+    /**
+     * There are no more rows: the import ends when the last is done.
+     */
+    func finish() 
+    
+    /**
+     * The next row's outcome, as calls finish; `null` when every row is done.
+     */
+    func next() async  -> RowOutcome?
+    
+    /**
+     * Hands over a row, waiting while the import has no room. A row whose user the core
+     * refuses ends as that error (from `next`), not here. Fails with `InvalidInput` once
+     * the import was finished or cancelled.
+     */
+    func send(row: BulkRow) async throws 
+    
+}
+/**
+ * An import in progress: `send` rows (waiting while it has no room), `finish` when there
+ * are no more, and `next` each outcome until `null`.
+ */
+open class BulkImport: BulkImportProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_truto_ticketing_uniffi_fn_clone_bulkimport(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_truto_ticketing_uniffi_fn_free_bulkimport(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops the import: no more rows are taken and calls in flight are dropped.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_bulkimport_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * There are no more rows: the import ends when the last is done.
+     */
+open func finish()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_bulkimport_finish(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next row's outcome, as calls finish; `null` when every row is done.
+     */
+open func next()async  -> RowOutcome?  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_bulkimport_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeRowOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Hands over a row, waiting while the import has no room. A row whose user the core
+     * refuses ends as that error (from `next`), not here. Fails with `InvalidInput` once
+     * the import was finished or cancelled.
+     */
+open func send(row: BulkRow)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_bulkimport_send(
+                        self.uniffiCloneHandle(),FfiConverterTypeBulkRow_lower(row)
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_void,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_void,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBulkImport: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = BulkImport
+
+    public static func lift(_ handle: UInt64) throws -> BulkImport {
+        return BulkImport(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: BulkImport) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkImport {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: BulkImport, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkImport_lift(_ handle: UInt64) throws -> BulkImport {
+    return try FfiConverterTypeBulkImport.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkImport_lower(_ value: BulkImport) -> UInt64 {
+    return FfiConverterTypeBulkImport.lower(value)
+}
+
+
+
+
+
+
+/**
  * A Truto API client. One client serves any number of concurrent calls over one
  * connection pool; close it when done.
  */
@@ -651,6 +866,13 @@ public protocol TrutoClientProtocol: AnyObject, Sendable {
      * text, `Stream` the body's bytes, `Unified` the user.
      */
     func createUserWithFormat(integratedAccountId: String, user: NewUser, options: CreateUserOptions, format: ResponseFormat) async throws  -> CreateUserResponse
+    
+    /**
+     * Starts creating a user per row (see `BulkImport`; `createUsers` in Kotlin and
+     * Swift wraps it as a `Flow` and an `AsyncSequence`). Fails with `InvalidInput` for
+     * bad options.
+     */
+    func startCreateUsers(integratedAccountId: String, options: CreateUsersOptions) async throws  -> BulkImport
     
 }
 /**
@@ -775,6 +997,27 @@ open func createUserWithFormat(integratedAccountId: String, user: NewUser, optio
         )
 }
     
+    /**
+     * Starts creating a user per row (see `BulkImport`; `createUsers` in Kotlin and
+     * Swift wraps it as a `Flow` and an `AsyncSequence`). Fails with `InvalidInput` for
+     * bad options.
+     */
+open func startCreateUsers(integratedAccountId: String, options: CreateUsersOptions)async throws  -> BulkImport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_trutoclient_start_create_users(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(integratedAccountId),FfiConverterTypeCreateUsersOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeBulkImport_lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
 
     
 // The local Rust `Debug` implementation.
@@ -832,6 +1075,152 @@ public func FfiConverterTypeTrutoClient_lower(_ value: TrutoClient) -> UInt64 {
 }
 
 
+
+
+/**
+ * An import's figures so far.
+ */
+public struct BulkProgress: Equatable, Hashable {
+    public let rows: UInt64
+    public let created: UInt64
+    public let replayed: UInt64
+    public let failed: UInt64
+    public let requests: UInt64
+    public let rateLimitedResponses: UInt64
+    public let elapsed: TimeInterval
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(rows: UInt64, created: UInt64, replayed: UInt64, failed: UInt64, requests: UInt64, rateLimitedResponses: UInt64, elapsed: TimeInterval) {
+        self.rows = rows
+        self.created = created
+        self.replayed = replayed
+        self.failed = failed
+        self.requests = requests
+        self.rateLimitedResponses = rateLimitedResponses
+        self.elapsed = elapsed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BulkProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBulkProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkProgress {
+        return
+            try BulkProgress(
+                rows: FfiConverterUInt64.read(from: &buf), 
+                created: FfiConverterUInt64.read(from: &buf), 
+                replayed: FfiConverterUInt64.read(from: &buf), 
+                failed: FfiConverterUInt64.read(from: &buf), 
+                requests: FfiConverterUInt64.read(from: &buf), 
+                rateLimitedResponses: FfiConverterUInt64.read(from: &buf), 
+                elapsed: FfiConverterDuration.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BulkProgress, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.rows, into: &buf)
+        FfiConverterUInt64.write(value.created, into: &buf)
+        FfiConverterUInt64.write(value.replayed, into: &buf)
+        FfiConverterUInt64.write(value.failed, into: &buf)
+        FfiConverterUInt64.write(value.requests, into: &buf)
+        FfiConverterUInt64.write(value.rateLimitedResponses, into: &buf)
+        FfiConverterDuration.write(value.elapsed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkProgress_lift(_ buf: RustBuffer) throws -> BulkProgress {
+    return try FfiConverterTypeBulkProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkProgress_lower(_ value: BulkProgress) -> RustBuffer {
+    return FfiConverterTypeBulkProgress.lower(value)
+}
+
+
+/**
+ * One row of an import: the caller's id for it and the user to create.
+ */
+public struct BulkRow: Equatable, Hashable {
+    /**
+     * The caller's id for the row, unique within the import.
+     */
+    public let id: String
+    /**
+     * The user to create.
+     */
+    public let user: NewUser
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The caller's id for the row, unique within the import.
+         */id: String, 
+        /**
+         * The user to create.
+         */user: NewUser) {
+        self.id = id
+        self.user = user
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BulkRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBulkRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkRow {
+        return
+            try BulkRow(
+                id: FfiConverterString.read(from: &buf), 
+                user: FfiConverterTypeNewUser.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BulkRow, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeNewUser.write(value.user, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkRow_lift(_ buf: RustBuffer) throws -> BulkRow {
+    return try FfiConverterTypeBulkRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkRow_lower(_ value: BulkRow) -> RustBuffer {
+    return FfiConverterTypeBulkRow.lower(value)
+}
 
 
 /**
@@ -1150,6 +1539,85 @@ public func FfiConverterTypeCreateUserOptions_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeCreateUserOptions_lower(_ value: CreateUserOptions) -> RustBuffer {
     return FfiConverterTypeCreateUserOptions.lower(value)
+}
+
+
+/**
+ * How an import runs; every setting has a default.
+ */
+public struct CreateUsersOptions: Equatable, Hashable {
+    /**
+     * Calls in flight at once; Truto's rate limits, learned from its answers, pace them.
+     */
+    public let concurrency: UInt32
+    /**
+     * At most this many requests per second, besides Truto's limits.
+     */
+    public let ratePerSecond: Double?
+    /**
+     * The options of every row's call (its idempotency key is the row's own).
+     */
+    public let call: CreateUserOptions?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Calls in flight at once; Truto's rate limits, learned from its answers, pace them.
+         */concurrency: UInt32 = UInt32(8), 
+        /**
+         * At most this many requests per second, besides Truto's limits.
+         */ratePerSecond: Double? = nil, 
+        /**
+         * The options of every row's call (its idempotency key is the row's own).
+         */call: CreateUserOptions? = nil) {
+        self.concurrency = concurrency
+        self.ratePerSecond = ratePerSecond
+        self.call = call
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateUsersOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateUsersOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateUsersOptions {
+        return
+            try CreateUsersOptions(
+                concurrency: FfiConverterUInt32.read(from: &buf), 
+                ratePerSecond: FfiConverterOptionDouble.read(from: &buf), 
+                call: FfiConverterOptionTypeCreateUserOptions.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateUsersOptions, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.concurrency, into: &buf)
+        FfiConverterOptionDouble.write(value.ratePerSecond, into: &buf)
+        FfiConverterOptionTypeCreateUserOptions.write(value.call, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateUsersOptions_lift(_ buf: RustBuffer) throws -> CreateUsersOptions {
+    return try FfiConverterTypeCreateUsersOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateUsersOptions_lower(_ value: CreateUsersOptions) -> RustBuffer {
+    return FfiConverterTypeCreateUsersOptions.lower(value)
 }
 
 
@@ -1488,6 +1956,93 @@ public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
 #endif
 public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
     return FfiConverterTypeRole.lower(value)
+}
+
+
+/**
+ * One row's outcome: `user` when it was created, `error` when it failed.
+ */
+public struct RowOutcome: Equatable, Hashable {
+    public let rowId: String
+    public let user: User?
+    public let error: TrutoError?
+    /**
+     * Truto answered with the user an earlier run created (same key).
+     */
+    public let replayed: Bool
+    public let idempotencyKey: String
+    public let requests: UInt32
+    public let rateLimitedResponses: UInt32
+    public let progress: BulkProgress
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(rowId: String, user: User?, error: TrutoError?, 
+        /**
+         * Truto answered with the user an earlier run created (same key).
+         */replayed: Bool, idempotencyKey: String, requests: UInt32, rateLimitedResponses: UInt32, progress: BulkProgress) {
+        self.rowId = rowId
+        self.user = user
+        self.error = error
+        self.replayed = replayed
+        self.idempotencyKey = idempotencyKey
+        self.requests = requests
+        self.rateLimitedResponses = rateLimitedResponses
+        self.progress = progress
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RowOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRowOutcome: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RowOutcome {
+        return
+            try RowOutcome(
+                rowId: FfiConverterString.read(from: &buf), 
+                user: FfiConverterOptionTypeUser.read(from: &buf), 
+                error: FfiConverterOptionTypeTrutoError.read(from: &buf), 
+                replayed: FfiConverterBool.read(from: &buf), 
+                idempotencyKey: FfiConverterString.read(from: &buf), 
+                requests: FfiConverterUInt32.read(from: &buf), 
+                rateLimitedResponses: FfiConverterUInt32.read(from: &buf), 
+                progress: FfiConverterTypeBulkProgress.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RowOutcome, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.rowId, into: &buf)
+        FfiConverterOptionTypeUser.write(value.user, into: &buf)
+        FfiConverterOptionTypeTrutoError.write(value.error, into: &buf)
+        FfiConverterBool.write(value.replayed, into: &buf)
+        FfiConverterString.write(value.idempotencyKey, into: &buf)
+        FfiConverterUInt32.write(value.requests, into: &buf)
+        FfiConverterUInt32.write(value.rateLimitedResponses, into: &buf)
+        FfiConverterTypeBulkProgress.write(value.progress, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowOutcome_lift(_ buf: RustBuffer) throws -> RowOutcome {
+    return try FfiConverterTypeRowOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowOutcome_lower(_ value: RowOutcome) -> RustBuffer {
+    return FfiConverterTypeRowOutcome.lower(value)
 }
 
 
@@ -2514,6 +3069,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
     typealias SwiftType = Bool?
 
@@ -2586,6 +3165,78 @@ fileprivate struct FfiConverterOptionDuration: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCreateUserOptions: FfiConverterRustBuffer {
+    typealias SwiftType = CreateUserOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCreateUserOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCreateUserOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeRowOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = RowOutcome?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRowOutcome.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRowOutcome.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
+    typealias SwiftType = User?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUser.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRoles: FfiConverterRustBuffer {
     typealias SwiftType = Roles?
 
@@ -2602,6 +3253,30 @@ fileprivate struct FfiConverterOptionTypeRoles: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRoles.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTrutoError: FfiConverterRustBuffer {
+    typealias SwiftType = TrutoError?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTrutoError.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTrutoError.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3033,6 +3708,18 @@ private let initializationResult: InitializationResult = {
     if (uniffi_truto_ticketing_uniffi_checksum_func_parse_response_format() != 24697) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_bulkimport_cancel() != 24884) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_bulkimport_finish() != 12295) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_bulkimport_next() != 16669) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_bulkimport_send() != 58951) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_base_url() != 13102) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3040,6 +3727,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_create_user_with_format() != 19448) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_start_create_users() != 49172) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_truto_ticketing_uniffi_checksum_constructor_trutoclient_new() != 31406) {

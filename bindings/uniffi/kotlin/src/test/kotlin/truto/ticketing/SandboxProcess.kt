@@ -75,6 +75,11 @@ class SandboxProcess(vararg args: String) : AutoCloseable {
         post("/_sandbox/faults", body.toString())
     }
 
+    /** Replaces the rate limits (`{per_account, per_token, window_secs}`, or JSON null for none). */
+    fun rateLimits(limits: JsonElement) {
+        post("/_sandbox/rate_limits", limits.toString())
+    }
+
     /** Every API request the sandbox received since the last reset, oldest first. */
     fun requests(): JsonArray = Json.parseToJsonElement(get("/_sandbox/requests")).jsonArray
 

@@ -1,0 +1,170 @@
+//! `BulkImport`: the core's `create_users`, fed and iterated by `index.js`'s
+//! `createUsers` async generator. Rows are handed over only as the import has room for
+//! them, so a huge (async) iterable is read lazily; each `next()` promise settles with the
+//! next row's outcome, or `null` at the end.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures_util::StreamExt;
+use napi::bindgen_prelude::{Env, Unknown};
+use napi::sys;
+use napi_derive::napi;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+use truto_ticketing::bulk::{BulkRow, CreateUsersOptions, RowOutcome};
+
+use crate::completion::{ErrorClass, Js, Promises, Settle, serialized};
+use crate::convert;
+
+/// An import in progress (wrapped by `createUsers` in `index.js`).
+#[napi]
+pub struct BulkImport {
+    sender: Mutex<Option<mpsc::Sender<BulkRow>>>,
+    outcomes: Arc<tokio::sync::Mutex<mpsc::Receiver<RowOutcome>>>,
+    promises: Promises<Option<RowOutcome>>,
+    driver: AbortHandle,
+}
+
+impl BulkImport {
+    /// `Err(Ok(core))`: the core refused the options.
+    pub(crate) fn start(
+        env: &Env,
+        error_class: &ErrorClass<'_>,
+        client: &truto_ticketing::Client,
+        account: String,
+        options: CreateUsersOptions,
+    ) -> Result<BulkImport, Result<truto_ticketing::Error, napi::Error>> {
+        let promises = Promises::new(env, error_class).map_err(Err)?;
+        let capacity = options.concurrency.max(1);
+        let (sender, receiver) = mpsc::channel::<BulkRow>(capacity);
+        let rows = futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|row| (row, receiver))
+        });
+        let mut outcomes = client.create_users(account, rows, options).map_err(Ok)?;
+        let (deliver, delivered) = mpsc::channel::<RowOutcome>(capacity);
+        let driver = promises
+            .runtime()
+            .spawn(async move {
+                while let Some(outcome) = outcomes.next().await {
+                    if deliver.send(outcome).await.is_err() {
+                        break;
+                    }
+                }
+            })
+            .abort_handle();
+        Ok(BulkImport {
+            sender: Mutex::new(Some(sender)),
+            outcomes: Arc::new(tokio::sync::Mutex::new(delivered)),
+            promises,
+            driver,
+        })
+    }
+}
+
+#[napi]
+impl BulkImport {
+    /// How many more rows the import takes now.
+    #[napi]
+    pub fn room(&self) -> u32 {
+        let sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
+        sender.as_ref().map_or(0, |sender| sender.capacity() as u32)
+    }
+
+    /// Hands over a row; false when there is no room (see `room`). `userJson`, when a
+    /// string, is `JSON.stringify(user)`. A user that is not one is the row's error.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "rowId: string, user: unknown, userJson: string | undefined"
+    )]
+    pub fn push(
+        &self,
+        env: &Env,
+        row_id: String,
+        user: Unknown<'_>,
+        user_json: Option<String>,
+    ) -> bool {
+        let user = match user_json {
+            Some(text) => convert::user_from_json_text(env, &text, user),
+            None => convert::user_from_js(env, user),
+        };
+        let row = match user {
+            Ok(user) => BulkRow::new(row_id, user),
+            Err(error) => BulkRow::unreadable(row_id, error),
+        };
+        let sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
+        sender
+            .as_ref()
+            .is_some_and(|sender| sender.try_send(row).is_ok())
+    }
+
+    /// There are no more rows: the import ends when the last is done.
+    #[napi]
+    pub fn end(&self) {
+        self.sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+    }
+
+    /// The next row's outcome, as calls finish; `null` when every row is done.
+    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let outcomes = Arc::clone(&self.outcomes);
+        self.promises
+            .start(env, async move { outcomes.lock().await.recv().await })
+    }
+
+    /// Stops the import: no more rows are taken, calls in flight are dropped, and the
+    /// pending `next()` settles with `null`.
+    #[napi]
+    pub fn cancel(&self) {
+        self.end();
+        self.driver.abort();
+    }
+}
+
+impl Drop for BulkImport {
+    fn drop(&mut self) {
+        self.driver.abort();
+    }
+}
+
+impl Settle for Option<RowOutcome> {
+    /// `{ rowId, user, error, replayed, idempotencyKey, requests, rateLimitedResponses,
+    /// progress }`, or `null`.
+    fn into_js(self, js: &Js<'_>) -> napi::Result<Result<sys::napi_value, sys::napi_value>> {
+        let Some(outcome) = self else {
+            let mut null = std::ptr::null_mut();
+            // SAFETY: a plain N-API call on the environment's thread.
+            unsafe { sys::napi_get_null(js.env.raw(), &mut null) };
+            return Ok(Ok(null));
+        };
+        let (user, error) = match outcome.result {
+            Ok(user) => (Some(user), None),
+            Err(error) => (None, Some(error)),
+        };
+        let fields = json!({
+            "rowId": outcome.row_id,
+            "user": user,
+            "error": null,
+            "replayed": outcome.replayed,
+            "idempotencyKey": outcome.idempotency_key,
+            "requests": outcome.requests,
+            "rateLimitedResponses": outcome.rate_limited_responses,
+            "progress": outcome.progress,
+        });
+        let object = js.parse(serialized(serde_json::to_string(&fields))?)?;
+        if let Some(error) = error {
+            let error = js.truto_error(&error)?;
+            // SAFETY: `object` was just made by JSON.parse in this environment.
+            let status = unsafe {
+                sys::napi_set_named_property(js.env.raw(), object, c"error".as_ptr(), error)
+            };
+            if status != sys::Status::napi_ok {
+                return Err(napi::Error::from_reason("could not set a result's error"));
+            }
+        }
+        Ok(Ok(object))
+    }
+}
