@@ -128,7 +128,7 @@ def accounts(args: argparse.Namespace, workdir: Path) -> Dict[str, Any]:
     async def run() -> List[List[Any]]:
         async with tt.AsyncClient(token=TOKEN, base_url=sandbox.url, ca_cert=sandbox.ca.read_text()) as client:
             async def one(account: str) -> List[Any]:
-                rows = [(f"{account}-{n}", {"name": f"User {n}", "first_name": "User", "last_name": str(n),
+                rows = [(f"{account}-{n}", {"name": f"User {n}", "nick_name": f"u{n}",
                                             "emails": [{"email": f"{account}-{n}@example.com"}]})
                         for n in range(1, per_account + 1)]
                 return [result async for result in client.create_users(account, rows, concurrency=8)]
@@ -185,9 +185,10 @@ def crash(args: argparse.Namespace, workdir: Path) -> Dict[str, Any]:
 
 def faults(args: argparse.Namespace, workdir: Path) -> Dict[str, Any]:
     rows = args.rows
-    sandbox = Sandbox(args.sandbox, workdir, "--no-rate-limits")
+    # Limits far above the import's, so that only the faults (and their 429s) slow it.
+    sandbox = Sandbox(args.sandbox, workdir, "--account-limit", "1000000", "--token-limit", "1000000")
     kinds = [{"status": 500}, {"status": 502}, {"status": 504}, {"status": 503},
-             {"status": 429, "retry_after": 0}, {"drop": "before_store"}, {"drop": "after_store"}]
+             {"status": 429, "retry_after": 1}, {"drop": "before_store"}, {"drop": "after_store"}]
     # 30 % of the requests: every tenth, 3rd and 7th of each ten faulted, cycling the kinds.
     plan = [kinds[n % len(kinds)] if n % 10 in (0, 3, 7) else {} for n in range(rows * 3)]
     try:
@@ -206,13 +207,18 @@ def faults(args: argparse.Namespace, workdir: Path) -> Dict[str, Any]:
     failed_rows = {failure["row"] for failure in failures}
     every_row = {f"user-{n}" for n in range(1, rows + 1)}
     typed = all(failure["error"]["kind"] in ("server", "rate_limited", "connection", "timeout") for failure in failures)
+    stored_rows = {user["user"]["emails"][0]["email"].removesuffix("@example.com").replace("user", "user-")
+                   for user in stored}
     return {
         "rows": rows, "faulted_share": 0.3, "summary": summary, "users_stored": len(stored),
         "rows_created": len(created_rows), "rows_failed": len(failed_rows),
         "lost": len(every_row - created_rows - failed_rows), "doubled": len(created_rows & failed_rows),
         "duplicates": not no_duplicates(stored),
+        # A row can fail after its user was stored (the connection dropped after the store,
+        # then the retries met more faults): a rerun replays that user with the row's key.
+        "failed_but_stored": len(stored_rows & failed_rows),
         "met": created_rows | failed_rows == every_row and not created_rows & failed_rows and typed
-        and no_duplicates(stored) and len(stored) == len(created_rows),
+        and no_duplicates(stored) and created_rows <= stored_rows and stored_rows <= every_row,
     }
 
 

@@ -69,6 +69,8 @@ pub(crate) struct ConnectionArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `TRUTO_LOG=debug` prints one line per attempt and retry to stderr, without secrets.
+    truto_ticketing::logging::init_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

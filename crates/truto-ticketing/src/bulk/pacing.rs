@@ -15,7 +15,9 @@
 //!   server's own end, never before it);
 //! - the smallest limit an account's answers report is that account's; a larger one is
 //!   the token's, shared by every account;
-//! - a 429 closes the account's window until its `Retry-After` (or `ratelimit-reset`).
+//! - a 429 closes the account's window until its `Retry-After` (or `ratelimit-reset`);
+//! - until answers report a limit, requests are not held back: a server that reports
+//!   none is paced by its 429s alone.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,9 +27,8 @@ use http::HeaderMap;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-/// Truto's documented limits, used until answers say otherwise.
-const DOCUMENTED_ACCOUNT_LIMIT: u32 = 50;
-const DOCUMENTED_TOKEN_LIMIT: u32 = 500;
+/// Truto's documented window, for a `ratelimit-limit` without `w=` and a 429 that says
+/// nothing of when to come back.
 const DOCUMENTED_WINDOW: Duration = Duration::from_secs(10);
 /// How long a request waits before looking again when no window end is known yet (its
 /// window is full and the answers that will tell are still on their way).
@@ -84,9 +85,10 @@ impl Reported {
 
 #[derive(Debug, Clone)]
 struct Window {
+    /// Requests per window; `u32::MAX` until an answer reports the limit.
     limit: u32,
     length: Duration,
-    /// Whether `limit` and `length` were read from an answer (else documented).
+    /// Whether `limit` and `length` were read from an answer.
     learned: bool,
     /// Requests that may still be sent in this window.
     remaining: u32,
@@ -97,12 +99,12 @@ struct Window {
 }
 
 impl Window {
-    fn documented(limit: u32) -> Window {
+    fn unknown() -> Window {
         Window {
-            limit,
+            limit: u32::MAX,
             length: DOCUMENTED_WINDOW,
             learned: false,
-            remaining: limit,
+            remaining: u32::MAX,
             ends: None,
             in_flight: 0,
         }
@@ -125,8 +127,14 @@ impl Window {
         }
     }
 
-    fn take(&mut self) {
-        self.remaining -= 1;
+    /// Takes a place. A known limit whose window has no known end starts one now (a
+    /// little before the server's, which started at this request's arrival): answers
+    /// that stop reporting the limit then still let the next window open.
+    fn take(&mut self, now: Instant) {
+        if self.learned && self.ends.is_none() {
+            self.ends = Some(now + self.length);
+        }
+        self.remaining = self.remaining.saturating_sub(1);
         self.in_flight += 1;
     }
 
@@ -144,18 +152,23 @@ impl Window {
         let Some(remaining) = reported.remaining else {
             return;
         };
+        // Each is a bound the server's window ends by: `reset` is rounded up, and the first
+        // answer of a window came a little after the server started it. The tightest wins.
         let first_of_window = remaining.saturating_add(1) == self.limit;
+        let mut bound = now + reported.reset.unwrap_or(self.length);
+        if first_of_window {
+            bound = bound.min(now + self.length);
+        }
         let others = remaining.saturating_sub(self.in_flight);
-        if first_of_window || self.ends.is_none() {
-            let left = if first_of_window {
-                self.length
-            } else {
-                reported.reset.unwrap_or(self.length)
-            };
-            self.ends = Some(now + left);
-            self.remaining = others;
-        } else {
-            self.remaining = self.remaining.min(others);
+        match self.ends {
+            Some(ends) if !first_of_window => {
+                self.ends = Some(ends.min(bound));
+                self.remaining = self.remaining.min(others);
+            }
+            _ => {
+                self.ends = Some(bound);
+                self.remaining = others;
+            }
         }
     }
 
@@ -177,15 +190,14 @@ impl Pacing {
                 let Windows { accounts, token } = &mut *windows;
                 let account_window = accounts
                     .entry(account.to_owned())
-                    .or_insert_with(|| Window::documented(DOCUMENTED_ACCOUNT_LIMIT));
-                let token_window =
-                    token.get_or_insert_with(|| Window::documented(DOCUMENTED_TOKEN_LIMIT));
+                    .or_insert_with(Window::unknown);
+                let token_window = token.get_or_insert_with(Window::unknown);
                 account_window.roll(now);
                 token_window.roll(now);
                 match (account_window.wait(now), token_window.wait(now)) {
                     (None, None) => {
-                        account_window.take();
-                        token_window.take();
+                        account_window.take(now);
+                        token_window.take(now);
                         return Ticket {
                             pacing: Arc::clone(self),
                             account: account.to_owned(),
@@ -325,6 +337,60 @@ mod tests {
         // Another account has a window of its own.
         let other = pacing.admit("b").await;
         drop(other);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn answers_without_rate_limit_headers_hold_nothing_back() {
+        let pacing = Arc::new(Pacing::default());
+        let started = Instant::now();
+        for _ in 0..1000 {
+            pacing
+                .admit("a")
+                .await
+                .answered(201, &HeaderMap::new(), None);
+        }
+        assert_eq!(Instant::now(), started);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_learned_limit_keeps_pacing_when_answers_stop_reporting_it() {
+        let pacing = Arc::new(Pacing::default());
+        let started = Instant::now();
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("2;w=1", 1, 1), None);
+        for _ in 0..5 {
+            pacing
+                .admit("a")
+                .await
+                .answered(201, &HeaderMap::new(), None);
+        }
+        // 6 requests at 2 per second: the third window opens 2 s in.
+        assert!(Instant::now() >= started + Duration::from_secs(2));
+        assert!(Instant::now() < started + Duration::from_secs(4));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reported_reset_ends_a_window_sooner_than_its_estimate() {
+        let pacing = Arc::new(Pacing::default());
+        let started = Instant::now();
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("100;w=10", 99, 10), None);
+        // The server says nothing is left, but only for another second.
+        pacing.admit("a").await.answered(
+            429,
+            &headers("100;w=10", 0, 1),
+            Some(Duration::from_secs(1)),
+        );
+        pacing.admit("a").await;
+        let waited = Instant::now() - started;
+        assert!(
+            waited >= Duration::from_secs(1) && waited < Duration::from_secs(2),
+            "{waited:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
