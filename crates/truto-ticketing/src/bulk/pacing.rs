@@ -8,8 +8,11 @@
 //! seconds). For each window the pacer keeps how many requests it may still send and when
 //! the window ends:
 //!
-//! - a request is sent only when both its account's window and the token's have room;
-//!   requests already sent and not yet answered are counted against it;
+//! - a request is sent only when both its account's window and the token's have room:
+//!   the limit, less the requests of ours sent in the window, less those the server
+//!   counted for someone else (what its least reported `remaining` says it counted,
+//!   beyond our answered requests). Answers arrive out of order, so the latest one is
+//!   not the server's latest count;
 //! - an answer with `remaining = limit - 1` was the first of a server window, so the
 //!   window ends one window length after that answer arrived (a little after the
 //!   server's own end, never before it);
@@ -90,8 +93,18 @@ struct Window {
     length: Duration,
     /// Whether `limit` and `length` were read from an answer.
     learned: bool,
-    /// Requests that may still be sent in this window.
-    remaining: u32,
+    /// Counts the windows; a ticket remembers the one its request was sent in.
+    epoch: u64,
+    /// Requests of ours the server counts in this window: those sent in it, and those of
+    /// the last window still unanswered when it ended.
+    taken: u32,
+    /// Of those, the ones answered with a report of this window.
+    answered: u32,
+    /// The least `remaining` this window's answers reported: the server's count as of
+    /// the latest of our requests it has answered.
+    least_remaining: Option<u32>,
+    /// A 429 closed the window until it ends.
+    closed: bool,
     /// When the window ends; `None` until an answer says.
     ends: Option<Instant>,
     /// Requests sent and not yet answered.
@@ -104,7 +117,11 @@ impl Window {
             limit: u32::MAX,
             length: DOCUMENTED_WINDOW,
             learned: false,
-            remaining: u32::MAX,
+            epoch: 0,
+            taken: 0,
+            answered: 0,
+            least_remaining: None,
+            closed: false,
             ends: None,
             in_flight: 0,
         }
@@ -113,37 +130,62 @@ impl Window {
     /// Opens the next window once this one has ended.
     fn roll(&mut self, now: Instant) {
         if self.ends.is_some_and(|ends| now >= ends) {
+            self.epoch += 1;
             self.ends = None;
-            self.remaining = self.limit.saturating_sub(self.in_flight);
+            self.taken = self.in_flight;
+            self.answered = 0;
+            self.least_remaining = None;
+            self.closed = false;
         }
+    }
+
+    /// Requests that may still be sent in this window.
+    fn room(&self) -> u32 {
+        if self.closed {
+            return 0;
+        }
+        if !self.learned {
+            return u32::MAX;
+        }
+        // The server had counted `limit - least` requests when it answered the latest of
+        // ours; at least `answered` of them were ours, the rest someone else's (a request
+        // of ours counted earlier and still unanswered is taken for someone else's until
+        // its answer comes).
+        let others = self.least_remaining.map_or(0, |least| {
+            self.limit
+                .saturating_sub(least)
+                .saturating_sub(self.answered)
+        });
+        self.limit.saturating_sub(self.taken).saturating_sub(others)
     }
 
     /// When a request may be sent, `None` meaning now.
     fn wait(&self, now: Instant) -> Option<Instant> {
-        if self.remaining > 0 {
+        if self.room() > 0 {
             None
         } else {
             Some(self.ends.unwrap_or(now + RECHECK))
         }
     }
 
-    /// Takes a place. A known limit whose window has no known end starts one now (a
-    /// little before the server's, which started at this request's arrival): answers
-    /// that stop reporting the limit then still let the next window open.
-    fn take(&mut self, now: Instant) {
+    /// Takes a place and says in which window. A known limit whose window has no known
+    /// end starts one now (a little before the server's, which started at this request's
+    /// arrival): answers that stop reporting the limit then still let the next window open.
+    fn take(&mut self, now: Instant) -> u64 {
         if self.learned && self.ends.is_none() {
             self.ends = Some(now + self.length);
         }
-        self.remaining = self.remaining.saturating_sub(1);
+        self.taken = self.taken.saturating_add(1);
         self.in_flight += 1;
+        self.epoch
     }
 
     fn settle(&mut self) {
         self.in_flight = self.in_flight.saturating_sub(1);
     }
 
-    /// An answer reported this window's state.
-    fn update(&mut self, now: Instant, reported: &Reported) {
+    /// The answer to a request sent in window `sent_in` reported a window's state.
+    fn update(&mut self, now: Instant, sent_in: u64, reported: &Reported) {
         if let Some((limit, length)) = reported.limit {
             self.limit = limit;
             self.length = length;
@@ -152,28 +194,38 @@ impl Window {
         let Some(remaining) = reported.remaining else {
             return;
         };
-        // Each is a bound the server's window ends by: `reset` is rounded up, and the first
-        // answer of a window came a little after the server started it. The tightest wins.
+        // The first answer of a server window: the window ends one length after it arrived
+        // (a little after the server's own end, never before it).
         let first_of_window = remaining.saturating_add(1) == self.limit;
-        let mut bound = now + reported.reset.unwrap_or(self.length);
+        if sent_in != self.epoch && !first_of_window {
+            // Sent before this window opened and counted in the one before it, which it
+            // reports: not one of this window's.
+            self.taken = self.taken.saturating_sub(1);
+            return;
+        }
+        let reset = now + reported.reset.unwrap_or(self.length);
         if first_of_window {
-            bound = bound.min(now + self.length);
-        }
-        let others = remaining.saturating_sub(self.in_flight);
-        match self.ends {
-            Some(ends) if !first_of_window => {
-                self.ends = Some(ends.min(bound));
-                self.remaining = self.remaining.min(others);
+            if self.least_remaining.is_some() {
+                // The server moved on to its next window before this one was thought to
+                // end: start counting again, holding what is in flight against it.
+                self.taken = self.in_flight + 1;
+                self.answered = 0;
+                self.least_remaining = None;
             }
-            _ => {
-                self.ends = Some(bound);
-                self.remaining = others;
-            }
+            // `reset` is rounded up: the window's length after this answer is tighter.
+            self.ends = Some(reset.min(now + self.length));
+        } else {
+            self.ends = Some(self.ends.map_or(reset, |ends| ends.min(reset)));
         }
+        self.answered += 1;
+        self.least_remaining = Some(
+            self.least_remaining
+                .map_or(remaining, |least| least.min(remaining)),
+        );
     }
 
     fn close_until(&mut self, until: Instant) {
-        self.remaining = 0;
+        self.closed = true;
         self.ends = Some(self.ends.map_or(until, |ends| ends.max(until)));
     }
 }
@@ -196,11 +248,11 @@ impl Pacing {
                 token_window.roll(now);
                 match (account_window.wait(now), token_window.wait(now)) {
                     (None, None) => {
-                        account_window.take(now);
-                        token_window.take(now);
+                        let windows = (account_window.take(now), token_window.take(now));
                         return Ticket {
                             pacing: Arc::clone(self),
                             account: account.to_owned(),
+                            windows,
                             settled: false,
                         };
                     }
@@ -219,7 +271,14 @@ impl Pacing {
         self.windows.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn settle(&self, account: &str, answer: Option<(u16, &HeaderMap, Option<Duration>)>) {
+    /// A request sent in the account's and the token's windows `sent_in` ended, with
+    /// `answer` if it was answered.
+    fn settle(
+        &self,
+        account: &str,
+        sent_in: (u64, u64),
+        answer: Option<(u16, &HeaderMap, Option<Duration>)>,
+    ) {
         {
             let mut windows = self.lock();
             let now = Instant::now();
@@ -238,9 +297,9 @@ impl Pacing {
                     account_window.learned && limit > account_window.limit
                 });
                 if is_token {
-                    token_window.update(now, &reported);
+                    token_window.update(now, sent_in.1, &reported);
                 } else {
-                    account_window.update(now, &reported);
+                    account_window.update(now, sent_in.0, &reported);
                 }
                 if status == 429 {
                     let wait = retry_after.or(reported.reset).unwrap_or(DOCUMENTED_WINDOW);
@@ -262,6 +321,8 @@ impl Pacing {
 pub(crate) struct Ticket {
     pacing: Arc<Pacing>,
     account: String,
+    /// The account's and the token's windows it was sent in.
+    windows: (u64, u64),
     settled: bool,
 }
 
@@ -275,15 +336,18 @@ impl Ticket {
         retry_after: Option<Duration>,
     ) {
         self.settled = true;
-        self.pacing
-            .settle(&self.account, Some((status, headers, retry_after)));
+        self.pacing.settle(
+            &self.account,
+            self.windows,
+            Some((status, headers, retry_after)),
+        );
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
         if !self.settled {
-            self.pacing.settle(&self.account, None);
+            self.pacing.settle(&self.account, self.windows, None);
         }
     }
 }
@@ -473,5 +537,53 @@ mod tests {
         let started = Instant::now();
         drop(pacing.admit("a").await);
         assert!(Instant::now() >= started + Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn answers_out_of_order_leave_the_whole_limit_to_the_window() {
+        let pacing = Arc::new(Pacing::default());
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("10;w=2", 9, 2), None);
+        // Four in flight at once, answered in the reverse of the server's order.
+        let mut tickets = Vec::new();
+        for _ in 0..4 {
+            tickets.push(pacing.admit("a").await);
+        }
+        for (ticket, remaining) in tickets.into_iter().zip([5, 6, 7, 8]) {
+            ticket.answered(201, &headers("10;w=2", remaining, 2), None);
+        }
+        // Five sent, five counted: the other five fit in the same window.
+        let started = Instant::now();
+        for remaining in (0..5).rev() {
+            pacing
+                .admit("a")
+                .await
+                .answered(201, &headers("10;w=2", remaining, 2), None);
+        }
+        assert_eq!(Instant::now(), started, "all ten fit in the first window");
+        pacing.admit("a").await;
+        assert!(Instant::now() >= started + Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_of_another_process_count_against_the_window() {
+        let pacing = Arc::new(Pacing::default());
+        // The server had counted 6 when it answered our first: 5 were someone else's.
+        pacing
+            .admit("a")
+            .await
+            .answered(201, &headers("10;w=2", 4, 2), None);
+        let started = Instant::now();
+        for remaining in (0..4).rev() {
+            pacing
+                .admit("a")
+                .await
+                .answered(201, &headers("10;w=2", remaining, 2), None);
+        }
+        assert_eq!(Instant::now(), started);
+        pacing.admit("a").await;
+        assert!(Instant::now() >= started + Duration::from_secs(1));
     }
 }
