@@ -5,7 +5,6 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use futures_util::StreamExt;
 use napi::bindgen_prelude::{Env, Unknown};
 use napi::sys;
 use napi_derive::napi;
@@ -36,28 +35,14 @@ impl BulkImport {
         options: CreateUsersOptions,
     ) -> Result<BulkImport, Result<truto_ticketing::Error, napi::Error>> {
         let promises = Promises::new(env, error_class).map_err(Err)?;
-        let capacity = options.concurrency.max(1);
-        let (sender, receiver) = mpsc::channel::<BulkRow>(capacity);
-        let rows = futures_util::stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|row| (row, receiver))
-        });
-        let mut outcomes = client.create_users(account, rows, options).map_err(Ok)?;
-        let (deliver, delivered) = mpsc::channel::<RowOutcome>(capacity);
-        let driver = promises
-            .runtime()
-            .spawn(async move {
-                while let Some(outcome) = outcomes.next().await {
-                    if deliver.send(outcome).await.is_err() {
-                        break;
-                    }
-                }
-            })
-            .abort_handle();
+        let import = client
+            .create_users_from_channel(account, options, promises.runtime())
+            .map_err(Ok)?;
         Ok(BulkImport {
-            sender: Mutex::new(Some(sender)),
-            outcomes: Arc::new(tokio::sync::Mutex::new(delivered)),
+            sender: Mutex::new(Some(import.rows)),
+            outcomes: Arc::new(tokio::sync::Mutex::new(import.outcomes)),
             promises,
-            driver,
+            driver: import.driver,
         })
     }
 }

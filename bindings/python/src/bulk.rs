@@ -7,7 +7,6 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use futures_util::StreamExt;
 use pyo3::exceptions::{PyStopIteration, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyIterator, PyTuple};
@@ -50,32 +49,17 @@ impl PyBulkImport {
         on_progress: Option<Py<PyAny>>,
     ) -> PyResult<PyBulkImport> {
         let rows = PyIterator::from_object(rows)?.unbind();
-        let capacity = options.concurrency.max(1);
-        let (sender, receiver) = mpsc::channel::<BulkRow>(capacity);
-        let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|row| (row, receiver))
-        });
-        let mut outcomes = client
-            .create_users(account, stream, options)
+        let import = client
+            .create_users_from_channel(account, options, runtime().handle())
             .into_py_result(py)?;
-        let (deliver, delivered) = mpsc::channel::<RowOutcome>(capacity);
-        let driver = runtime()
-            .spawn(async move {
-                while let Some(outcome) = outcomes.next().await {
-                    if deliver.send(outcome).await.is_err() {
-                        break;
-                    }
-                }
-            })
-            .abort_handle();
         Ok(PyBulkImport {
             feeding: Mutex::new(Feeding {
                 rows: Some(rows),
-                sender: Some(sender),
+                sender: Some(import.rows),
             }),
-            outcomes: Arc::new(tokio::sync::Mutex::new(delivered)),
+            outcomes: Arc::new(tokio::sync::Mutex::new(import.outcomes)),
             on_progress,
-            driver,
+            driver: import.driver,
         })
     }
 

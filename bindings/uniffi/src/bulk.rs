@@ -4,7 +4,6 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 use truto_ticketing::bulk as core;
@@ -121,25 +120,15 @@ impl BulkImport {
         if let Some(call) = options.call {
             core_options.call = call.into_core()?;
         }
-        let capacity = core_options.concurrency.max(1);
-        let (sender, receiver) = mpsc::channel::<core::BulkRow>(capacity);
-        let rows = futures_util::stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|row| (row, receiver))
-        });
-        let mut outcomes = client.create_users(account, rows, core_options)?;
-        let (deliver, delivered) = mpsc::channel(capacity);
-        let driver = tokio::spawn(async move {
-            while let Some(outcome) = outcomes.next().await {
-                if deliver.send(outcome).await.is_err() {
-                    break;
-                }
-            }
-        })
-        .abort_handle();
+        let import = client.create_users_from_channel(
+            account,
+            core_options,
+            &tokio::runtime::Handle::current(),
+        )?;
         Ok(BulkImport {
-            sender: Mutex::new(Some(sender)),
-            outcomes: tokio::sync::Mutex::new(delivered),
-            driver,
+            sender: Mutex::new(Some(import.rows)),
+            outcomes: tokio::sync::Mutex::new(import.outcomes),
+            driver: import.driver,
         })
     }
 }

@@ -14,6 +14,7 @@
 //! - **Streaming.** Rows are pulled from the caller's stream as calls free up, so an
 //!   import of any size runs in flat memory.
 
+mod channel;
 mod journal;
 pub(crate) mod pacing;
 
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant};
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 
+pub use channel::ChannelImport;
 pub use journal::{Journal, JournalEntry};
 
 use crate::client::Client;
