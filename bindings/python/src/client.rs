@@ -91,6 +91,33 @@ impl Handle {
         })
     }
 
+    /// `create_users` of both clients: they differ only in how their import is iterated.
+    #[allow(clippy::too_many_arguments)]
+    fn create_users<'py>(
+        &self,
+        py: Python<'py>,
+        integrated_account_id: String,
+        rows: &Bound<'py, PyAny>,
+        concurrency: usize,
+        rate: Option<f64>,
+        on_progress: Option<Py<PyAny>>,
+        call: OptionArgs<'py>,
+    ) -> PyResult<PyBulkImport> {
+        let mut options = CreateUsersOptions::default();
+        options.concurrency = concurrency;
+        options.rate_per_second = rate;
+        options.call = call.into_core(py)?.0;
+        let client = self.client(py)?;
+        PyBulkImport::start(
+            py,
+            &client,
+            integrated_account_id,
+            rows,
+            options,
+            on_progress,
+        )
+    }
+
     /// The core client for this process.
     fn client(&self, py: Python<'_>) -> PyResult<truto_ticketing::Client> {
         let pid = std::process::id();
@@ -307,18 +334,14 @@ impl PyClient {
             max_retries,
             response_format: "unified".to_owned(),
         };
-        let mut options = CreateUsersOptions::default();
-        options.concurrency = concurrency;
-        options.rate_per_second = rate;
-        options.call = call.into_core(py)?.0;
-        let client = self.0.client(py)?;
-        PyBulkImport::start(
+        self.0.create_users(
             py,
-            &client,
             integrated_account_id,
             rows,
-            options,
+            concurrency,
+            rate,
             on_progress,
+            call,
         )
     }
 
@@ -467,18 +490,14 @@ impl PyNativeAsyncClient {
             max_retries,
             response_format: "unified".to_owned(),
         };
-        let mut options = CreateUsersOptions::default();
-        options.concurrency = concurrency;
-        options.rate_per_second = rate;
-        options.call = call.into_core(py)?.0;
-        let client = self.0.client(py)?;
-        PyBulkImport::start(
+        self.0.create_users(
             py,
-            &client,
             integrated_account_id,
             rows,
-            options,
+            concurrency,
+            rate,
             on_progress,
+            call,
         )
     }
 
