@@ -19,25 +19,8 @@ use truto_ticketing::{Certificate, Client, Email, ErrorKind, NewUser};
 const TOKEN: &str = "tok-TLS-SECRET-51c0ffee";
 
 /// Self-signed for `localhost` and 127.0.0.1, valid until 2126 (openssl req -x509, P-256).
-const CERT_PEM: &str = "-----BEGIN CERTIFICATE-----
-MIIBvzCCAWWgAwIBAgIUGyUdRO6V3SAS8Xv/OBZJAuQVvWswCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyODE1MTUzMVoYDzIxMjYxMTA0
-MTUxNTMxWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAASRyMS15xoC7xTyTdtgOPLnxlkD1LBlcJAWR01eGBZJBbabcWDte8Ru
-Unbh10KSG9gd3T/c6xVIfYDGEU5p6YVao4GSMIGPMB0GA1UdDgQWBBRTBtfVJJdw
-gsV7sNPhrhYugVJbuzAfBgNVHSMEGDAWgBRTBtfVJJdwgsV7sNPhrhYugVJbuzAa
-BgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwDAYDVR0TAQH/BAIwADATBgNVHSUE
-DDAKBggrBgEFBQcDATAOBgNVHQ8BAf8EBAMCB4AwCgYIKoZIzj0EAwIDSAAwRQIg
-EKanzlgldeBP1gUurE76YKirpHIyLAkp1SN3ZKv/OQ0CIQDz/HW4Mpehbs/pDetD
-qG6+bFLDZVgNIReGcs1jozwApQ==
------END CERTIFICATE-----
-";
-const KEY_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0qxN44g0mcCXK0eZ
-+P2BYKkzWvGw5K1G4Vd9C3mrjqKhRANCAASRyMS15xoC7xTyTdtgOPLnxlkD1LBl
-cJAWR01eGBZJBbabcWDte8RuUnbh10KSG9gd3T/c6xVIfYDGEU5p6YVa
------END PRIVATE KEY-----
-";
+const CERT_PEM: &str = include_str!("fixtures/localhost.crt");
+const KEY_PEM: &str = include_str!("fixtures/localhost.key");
 
 fn certificate() -> CertificateDer<'static> {
     CertificateDer::from_pem_slice(CERT_PEM.as_bytes()).expect("certificate")
