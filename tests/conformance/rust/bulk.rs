@@ -11,6 +11,8 @@ use truto_sandbox::{Fault, RateLimits, Sandbox};
 use truto_ticketing::bulk::{BulkRow, CreateUsersOptions, Progress, RowOutcome};
 use truto_ticketing::{Certificate, Client, NewUser};
 
+use crate::{check_elapsed, ensure};
+
 pub fn case_files() -> Vec<PathBuf> {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance/bulk");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
@@ -159,18 +161,7 @@ fn check(case: &Value, outcomes: &[RowOutcome], elapsed: Duration) -> Result<(),
             )
         })?;
     }
-    let millis = elapsed.as_millis() as u64;
-    if let Some(least) = expect["min_elapsed_ms"].as_u64() {
-        ensure(millis >= least, || {
-            format!("took {millis} ms, at least {least} expected")
-        })?;
-    }
-    if let Some(most) = expect["max_elapsed_ms"].as_u64() {
-        ensure(millis <= most, || {
-            format!("took {millis} ms, at most {most} expected")
-        })?;
-    }
-    Ok(())
+    check_elapsed(expect, elapsed)
 }
 
 fn check_sandbox(sandbox: &Sandbox, account: &str, expected: &Value) -> Result<(), Failed> {
@@ -192,8 +183,4 @@ fn check_sandbox(sandbox: &Sandbox, account: &str, expected: &Value) -> Result<(
         })?;
     }
     Ok(())
-}
-
-fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
-    if ok { Ok(()) } else { Err(message().into()) }
 }
