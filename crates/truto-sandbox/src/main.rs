@@ -80,6 +80,15 @@ async fn run(options: Options) -> ExitCode {
         eprintln!("truto-sandbox: cannot write {}: {error}", path.display());
         return ExitCode::FAILURE;
     }
+    // Listen for signals before announcing: a caller that signals as soon as it reads
+    // the address must find the handlers installed, not the default (fatal) action.
+    let stop = match stop_signals() {
+        Ok(stop) => stop,
+        Err(error) => {
+            eprintln!("truto-sandbox: cannot listen for signals: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut stdout = io::stdout().lock();
     let announced =
         writeln!(stdout, "listening on {}", sandbox.url()).and_then(|()| stdout.flush());
@@ -88,29 +97,46 @@ async fn run(options: Options) -> ExitCode {
         eprintln!("truto-sandbox: cannot write to stdout: {error}");
         return ExitCode::FAILURE;
     }
-    wait_for_stop().await;
+    wait_for_stop(stop).await;
     sandbox.stop();
     ExitCode::SUCCESS
 }
 
-async fn wait_for_stop() {
+/// SIGTERM and SIGINT (Ctrl-C), registered at once.
+#[cfg(unix)]
+struct StopSignals {
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+fn stop_signals() -> io::Result<StopSignals> {
+    use tokio::signal::unix::{SignalKind, signal};
+    Ok(StopSignals {
+        terminate: signal(SignalKind::terminate())?,
+        interrupt: signal(SignalKind::interrupt())?,
+    })
+}
+
+#[cfg(not(unix))]
+struct StopSignals(tokio::signal::windows::CtrlC);
+
+#[cfg(not(unix))]
+fn stop_signals() -> io::Result<StopSignals> {
+    tokio::signal::windows::ctrl_c().map(StopSignals)
+}
+
+async fn wait_for_stop(mut signals: StopSignals) {
     let stdin_closed = stdin_closed();
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
-            eprintln!("truto-sandbox: cannot listen for SIGTERM");
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminate.recv() => {}
-            () = stdin_closed => {}
-        }
+    tokio::select! {
+        _ = signals.terminate.recv() => {}
+        _ = signals.interrupt.recv() => {}
+        () = stdin_closed => {}
     }
     #[cfg(not(unix))]
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
+        _ = signals.0.recv() => {}
         () = stdin_closed => {}
     }
 }
