@@ -5,13 +5,17 @@
 #   bindings/uniffi/test.sh      (from anywhere; it works from the repository root)
 #
 # 1. cargo builds the UniFFI library, the binding generator and the sandbox server;
-# 2. Maven generates the Kotlin bindings, runs the JUnit suite (every conformance case through
-#    createUser, error mapping, invalid input, redaction, concurrency, cancellation) against
+# 2. Maven generates the Kotlin bindings and their Java forms (`uniffi-bindgen kotlin`), runs
+#    the JUnit suites, Kotlin's and Java's (every conformance and bulk case through Kotlin's
+#    suspend calls and flows, Java's blocking calls and streams, Java's futures and
+#    publishers; error mapping, invalid input, redaction, concurrency, cancellation) against
 #    the sandbox binary, packages the jar with the native library and installs it in ~/.m2;
-# 3. the Android library's own Kotlin (TrutoAndroid, TrutoInitProvider) compiles against the
+# 3. `check-java-api` reads the jar as Java sees it: no mangled or unsigned member, no JSON
+#    as a String;
+# 4. the Android library's own Kotlin (TrutoAndroid, TrutoInitProvider) compiles against the
 #    android.jar stubs (no Android SDK here: the AAR itself is built by the release workflow);
-# 4. the Kotlin example (examples/kotlin) creates a user against a sandbox it starts;
-# 5. the Swift bindings are regenerated and compared with the committed ones (no Swift
+# 5. the Kotlin and Java examples (examples/kotlin, examples/java) run against a sandbox;
+# 6. the Swift bindings are regenerated and compared with the committed ones (no Swift
 #    toolchain here: the Swift package itself is not compiled by this script).
 set -euo pipefail
 
@@ -43,6 +47,10 @@ if [[ $mvn_status != 0 ]]; then
   exit "$mvn_status"
 fi
 
+step "Java: the jar as Java sees it (javap -public)"
+jar="$(find "$kotlin_dir/target" -maxdepth 1 -name 'truto-ticketing-*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar')"
+bindings/uniffi/check-java-api "$jar"
+
 step "Kotlin: the AAR's own sources (bindings/uniffi/android) compile against Android's API"
 # No Android SDK here: the android.jar stubs from Maven Central stand in for it.
 mvn -q -B -Dstyle.color=never -f "$kotlin_dir/pom.xml" -Dcargo.skip=true -Pandroid-sources compile
@@ -53,6 +61,15 @@ example_output="$(env -u TRUTO_API_TOKEN TRUTO_SANDBOX_BIN="$CARGO_TARGET_DIR/de
 echo "$example_output"
 if ! grep -q 'name=Ada Lovelace' <<< "$example_output"; then
   echo "the Kotlin example did not print the created user" >&2
+  exit 1
+fi
+
+step "Java example (examples/java) against a local sandbox"
+example_output="$(env -u TRUTO_API_TOKEN TRUTO_SANDBOX_BIN="$CARGO_TARGET_DIR/debug/truto-sandbox" \
+  mvn -q -B -Dstyle.color=never -f examples/java/pom.xml compile exec:java)"
+echo "$example_output"
+if ! grep -q 'name=Ada Lovelace' <<< "$example_output" || ! grep -q '^katherine: ' <<< "$example_output"; then
+  echo "the Java example did not print the created user and the imported rows" >&2
   exit 1
 fi
 

@@ -6,10 +6,12 @@
 //     cd bindings/uniffi/android && gradle assembleRelease     # -> build/outputs/aar/
 //
 // 1. cargoNdkBuild cross-compiles the Rust library for each ABI into build/rustJniLibs/<abi>/.
-// 2. generateUniffiBindings runs the workspace's uniffi-bindgen on the arm64 library (library
-//    mode reads the metadata from any target's binary) into build/generated/uniffi/.
-// 3. The AAR packs those Kotlin sources, SecretString.kt (shared with the JVM jar), the .so
-//    files, and depends on JNA's AAR (which carries libjnidispatch.so per ABI).
+// 2. generateUniffiBindings runs the workspace's `uniffi-bindgen kotlin` on the arm64 library
+//    (library mode reads the metadata from any target's binary) into build/generated/uniffi/:
+//    UniFFI's bindings and the Java forms, Kotlin flows and builders derived from them.
+// 3. The AAR packs those Kotlin sources, the hand-written ones shared with the JVM jar
+//    (bindings/uniffi/kotlin/src/main/kotlin), the .so files, and depends on JNA's AAR
+//    (which carries libjnidispatch.so per ABI). minSdk 26: spans of time are java.time.Duration.
 // 4. HTTPS: certificates are checked by Android's trust manager through
 //    rustls-platform-verifier, whose Kotlin component (org.rustls.platformverifier) is
 //    bundled into this AAR's classes, in the version Cargo.lock pins; TrutoInitProvider
@@ -24,7 +26,7 @@ val workspaceDir: File = rootDir.resolve("../../..").canonicalFile
 val rustJniLibs = layout.buildDirectory.dir("rustJniLibs")
 val uniffiKotlin = layout.buildDirectory.dir("generated/uniffi")
 val androidAbis = listOf("arm64-v8a", "armeabi-v7a", "x86_64", "x86")
-val minSdkVersion = 24
+val minSdkVersion = 26
 
 android {
     namespace = "truto.ticketing"
@@ -76,6 +78,8 @@ dependencies {
     // The @aar artifact carries JNA's native dispatch library for every Android ABI.
     implementation("net.java.dev.jna:jna:5.19.1@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.11.0")
+    // Java's async streams are Reactive Streams Publishers, as on the JVM.
+    implementation("org.jetbrains.kotlinx:kotlinx-coroutines-reactive:1.11.0")
     verifierAar("rustls:rustls-platform-verifier:$verifierVersion@aar")
     implementation(files(verifierClasses).builtBy(unpackVerifier))
 }
@@ -97,13 +101,13 @@ val cargoNdkBuild by tasks.registering(Exec::class) {
 }
 
 val generateUniffiBindings by tasks.registering(Exec::class) {
-    description = "Generates the Kotlin bindings from the arm64 library (uniffi-bindgen, library mode)."
+    description = "Generates the Kotlin bindings and their JVM forms from the arm64 library (library mode)."
     dependsOn(cargoNdkBuild)
     workingDir = workspaceDir
     commandLine(
         "cargo", "run", "-p", "uniffi-bindgen", "--",
-        "generate", rustJniLibs.get().file("arm64-v8a/libtruto_ticketing_uniffi.so").asFile.path,
-        "--language", "kotlin", "--out-dir", uniffiKotlin.get().asFile.path, "--no-format",
+        "kotlin", rustJniLibs.get().file("arm64-v8a/libtruto_ticketing_uniffi.so").asFile.path,
+        "--out-dir", uniffiKotlin.get().asFile.path,
     )
     outputs.dir(uniffiKotlin)
 }

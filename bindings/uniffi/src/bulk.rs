@@ -2,7 +2,6 @@
 //! `CreateUsers.kt`) and Swift (an `AsyncSequence`, in `CreateUsers.swift`).
 
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
@@ -10,7 +9,8 @@ use truto_ticketing::bulk as core;
 use truto_ticketing::{self as sdk};
 
 use crate::error::TrutoError;
-use crate::models::{CreateUserOptions, NewUser, User};
+use crate::interval::Interval;
+use crate::models::{CreateUserOptions, NewUser, User, non_negative, signed};
 
 /// One row of an import: the caller's id for it and the user to create.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -26,7 +26,7 @@ pub struct BulkRow {
 pub struct CreateUsersOptions {
     /// Calls in flight at once; Truto's rate limits, learned from its answers, pace them.
     #[uniffi(default = 8)]
-    pub concurrency: u32,
+    pub concurrency: i32,
     /// At most this many requests per second, besides Truto's limits.
     #[uniffi(default)]
     pub rate_per_second: Option<f64>,
@@ -48,27 +48,46 @@ impl Default for CreateUsersOptions {
 /// An import's figures so far.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct BulkProgress {
-    pub rows: u64,
-    pub created: u64,
-    pub replayed: u64,
-    pub failed: u64,
-    pub requests: u64,
-    pub rate_limited_responses: u64,
-    pub elapsed: Duration,
+    /// Rows finished (created or failed).
+    pub rows: i64,
+    /// Rows whose user this run created.
+    pub created: i64,
+    /// Rows whose user an earlier request with the same key had created.
+    pub replayed: i64,
+    /// Rows that failed.
+    pub failed: i64,
+    /// Requests sent.
+    pub requests: i64,
+    /// Requests answered 429.
+    pub rate_limited_responses: i64,
+    /// Time since the import started.
+    pub elapsed: Interval,
 }
 
 /// One row's outcome: `user` when it was created, `error` when it failed.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RowOutcome {
+    /// The row's id, as given.
     pub row_id: String,
+    /// The created user, when the row succeeded.
     pub user: Option<User>,
+    /// Why the row failed, when it did.
     pub error: Option<TrutoError>,
     /// Truto answered with the user an earlier run created (same key).
     pub replayed: bool,
+    /// The `Idempotency-Key` the row was sent with.
     pub idempotency_key: String,
-    pub requests: u32,
-    pub rate_limited_responses: u32,
+    /// Requests made for the row (0 when it was refused before sending).
+    pub requests: i32,
+    /// How many of those were answered 429.
+    pub rate_limited_responses: i32,
+    /// The import's figures with this row counted.
     pub progress: BulkProgress,
+}
+
+/// A figure the core counts in `u64`, for a caller with signed integers only.
+fn count(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 impl From<core::RowOutcome> for RowOutcome {
@@ -84,16 +103,16 @@ impl From<core::RowOutcome> for RowOutcome {
             error,
             replayed: outcome.replayed,
             idempotency_key: outcome.idempotency_key,
-            requests: outcome.requests,
-            rate_limited_responses: outcome.rate_limited_responses,
+            requests: signed(outcome.requests),
+            rate_limited_responses: signed(outcome.rate_limited_responses),
             progress: BulkProgress {
-                rows: progress.rows,
-                created: progress.created,
-                replayed: progress.replayed,
-                failed: progress.failed,
-                requests: progress.requests,
-                rate_limited_responses: progress.rate_limited_responses,
-                elapsed: Duration::from_secs_f64(progress.elapsed_s),
+                rows: count(progress.rows),
+                created: count(progress.created),
+                replayed: count(progress.replayed),
+                failed: count(progress.failed),
+                requests: count(progress.requests),
+                rate_limited_responses: count(progress.rate_limited_responses),
+                elapsed: Interval(progress.elapsed_s),
             },
         }
     }
@@ -115,7 +134,7 @@ impl BulkImport {
         options: CreateUsersOptions,
     ) -> Result<BulkImport, TrutoError> {
         let mut core_options = core::CreateUsersOptions::default();
-        core_options.concurrency = options.concurrency as usize;
+        core_options.concurrency = non_negative("concurrency", options.concurrency)? as usize;
         core_options.rate_per_second = options.rate_per_second;
         if let Some(call) = options.call {
             core_options.call = call.into_core()?;
@@ -151,10 +170,7 @@ impl BulkImport {
             ))
         };
         let sender = sender.ok_or_else(closed)?;
-        let core_row = match row.user.into_core() {
-            Ok(user) => core::BulkRow::new(row.id, user),
-            Err(error) => core::BulkRow::unreadable(row.id, error),
-        };
+        let core_row = core::BulkRow::new(row.id, row.user.into_core());
         sender.send(core_row).await.map_err(|_| closed())
     }
 

@@ -2,13 +2,15 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Once};
-use std::time::Duration;
 
 use truto_ticketing::{self as sdk, SecretString};
 
 use crate::bulk::{BulkImport, CreateUsersOptions};
 use crate::error::TrutoError;
-use crate::models::{CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat, User};
+use crate::interval::Interval;
+use crate::models::{
+    CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat, User, non_negative,
+};
 
 /// Appended to the core's `User-Agent`.
 const USER_AGENT_SUFFIX: &str = concat!("uniffi/", env!("CARGO_PKG_VERSION"));
@@ -22,15 +24,15 @@ pub struct ClientConfig {
     /// The API's base URL (default: `TRUTO_BASE_URL`, else `https://api.truto.one`).
     #[uniffi(default)]
     pub base_url: Option<String>,
-    /// How long one attempt may take, in milliseconds (default 60 000).
+    /// How long one attempt may take (default 60 s).
     #[uniffi(default)]
-    pub timeout_ms: Option<u64>,
-    /// How long to wait for a connection, in milliseconds (default 10 000).
+    pub timeout: Option<Interval>,
+    /// How long to wait for a connection (default 10 s).
     #[uniffi(default)]
-    pub connect_timeout_ms: Option<u64>,
+    pub connect_timeout: Option<Interval>,
     /// Retries after a retryable failure (default 2, so at most 3 attempts).
     #[uniffi(default)]
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<i32>,
     /// Headers sent with every request.
     #[uniffi(default)]
     pub headers: HashMap<String, String>,
@@ -67,14 +69,14 @@ impl TrutoClient {
         if let Some(base_url) = config.base_url {
             builder = builder.base_url(base_url);
         }
-        if let Some(timeout) = config.timeout_ms {
-            builder = builder.timeout(Duration::from_millis(timeout));
+        if let Some(timeout) = config.timeout {
+            builder = builder.timeout(timeout.to_duration("timeout")?);
         }
-        if let Some(timeout) = config.connect_timeout_ms {
-            builder = builder.connect_timeout(Duration::from_millis(timeout));
+        if let Some(timeout) = config.connect_timeout {
+            builder = builder.connect_timeout(timeout.to_duration("connect_timeout")?);
         }
         if let Some(max_retries) = config.max_retries {
-            builder = builder.max_retries(max_retries);
+            builder = builder.max_retries(non_negative("max_retries", max_retries)?);
         }
         for (name, value) in config.headers {
             builder = builder.default_header(name, value);
@@ -97,7 +99,7 @@ impl TrutoClient {
         user: NewUser,
         options: CreateUserOptions,
     ) -> Result<User, TrutoError> {
-        let user = user.into_core()?;
+        let user = user.into_core();
         let options = options.into_core()?;
         let created = self
             .inner
@@ -116,7 +118,7 @@ impl TrutoClient {
         options: CreateUserOptions,
         format: ResponseFormat,
     ) -> Result<CreateUserResponse, TrutoError> {
-        let user = user.into_core()?;
+        let user = user.into_core();
         let options = options.into_core()?;
         let response = self
             .inner
@@ -128,6 +130,7 @@ impl TrutoClient {
     /// Starts creating a user per row (see `BulkImport`; `createUsers` in Kotlin and
     /// Swift wraps it as a `Flow` and an `AsyncSequence`). Fails with `InvalidInput` for
     /// bad options.
+    #[uniffi::method(default(options))]
     pub async fn start_create_users(
         &self,
         integrated_account_id: String,
@@ -170,7 +173,7 @@ mod tests {
     fn a_bad_setting_is_invalid_input_naming_it() {
         let error = TrutoClient::new(ClientConfig {
             token: Some(SecretString::new("tok")),
-            timeout_ms: Some(0),
+            timeout: Some(Interval(0.0)),
             ..ClientConfig::default()
         })
         .unwrap_err();

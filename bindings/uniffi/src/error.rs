@@ -5,11 +5,12 @@
 //! property Kotlin's generated exception classes define.
 
 use std::fmt;
-use std::time::Duration;
 
 use truto_ticketing::{self as sdk, ErrorKind};
 
-use crate::models::JsonObject;
+use crate::interval::Interval;
+use crate::json::JsonObject;
+use crate::models::signed;
 
 /// A failed call. Secrets (the token, a password) never appear in it: the core scrubs them
 /// from server text before it gets here.
@@ -23,160 +24,160 @@ pub enum TrutoError {
     /// 400 (and any other 4xx without a kind of its own), e.g. missing required fields.
     BadRequest {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 401: a bad token, or the provider rejected the connection.
     Authentication {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 403: forbidden, e.g. missing scopes.
     PermissionDenied {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 404: unknown integrated account or resource.
     NotFound {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 405: a write on a sandbox (read-only) account.
     MethodNotAllowed {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 409: a uniqueness conflict, or an idempotency key reused with another body.
     Conflict {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 422: the provider's validation failed.
     Unprocessable {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 429: rate limited; `retry_after` says when to come back.
     RateLimited {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// 5xx: Truto or the provider failed (503: the integrated account is blocked).
     Server {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         missing_required_fields: Vec<String>,
         insight: Option<JsonObject>,
         is_remote_error: bool,
         body: Option<String>,
-        retry_after: Option<Duration>,
-        attempts: u32,
+        retry_after: Option<Interval>,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// An attempt took longer than its timeout (or the server answered 408).
     Timeout {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
-        attempts: u32,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// The connection failed or was dropped before a complete answer arrived.
     Connection {
         detail: String,
-        attempts: u32,
+        attempts: i32,
         idempotency_key: Option<String>,
         retryable: bool,
     },
     /// A response the SDK could not read: not JSON, wrong types, truncated, too large.
     Decode {
         detail: String,
-        status: Option<u16>,
+        status: Option<i32>,
         request_id: Option<String>,
         body: Option<String>,
-        attempts: u32,
+        attempts: i32,
         idempotency_key: Option<String>,
     },
     /// A kind added to the core after these bindings were generated; `kind` names it.
     Other {
         kind: String,
         detail: String,
-        status: Option<u16>,
-        attempts: u32,
+        status: Option<i32>,
+        attempts: i32,
     },
 }
 
@@ -186,7 +187,7 @@ macro_rules! api_error {
         let error = $error;
         TrutoError::$variant {
             detail: error.message().to_owned(),
-            status: error.status(),
+            status: error.status().map(i32::from),
             request_id: error.request_id().map(str::to_owned),
             missing_required_fields: error
                 .missing_required_fields()
@@ -195,11 +196,11 @@ macro_rules! api_error {
                 .collect(),
             insight: error
                 .insight()
-                .map(|insight| JsonObject::from_map(insight.raw.clone())),
+                .map(|insight| JsonObject::from(insight.raw.clone())),
             is_remote_error: error.is_remote_error(),
             body: error.body().map(str::to_owned),
-            retry_after: error.retry_after(),
-            attempts: error.attempts(),
+            retry_after: error.retry_after().map(Interval::from),
+            attempts: signed(error.attempts()),
             idempotency_key: error.idempotency_key().map(str::to_owned),
             retryable: error.is_retryable(),
         }
@@ -227,31 +228,31 @@ impl From<sdk::Error> for TrutoError {
             ErrorKind::Server => api_error!(Server, &error),
             ErrorKind::Timeout => TrutoError::Timeout {
                 detail: detail(),
-                status: error.status(),
+                status: error.status().map(i32::from),
                 request_id: request_id(),
-                attempts: error.attempts(),
+                attempts: signed(error.attempts()),
                 idempotency_key: idempotency_key(),
                 retryable: error.is_retryable(),
             },
             ErrorKind::Connection => TrutoError::Connection {
                 detail: detail(),
-                attempts: error.attempts(),
+                attempts: signed(error.attempts()),
                 idempotency_key: idempotency_key(),
                 retryable: error.is_retryable(),
             },
             ErrorKind::Decode => TrutoError::Decode {
                 detail: detail(),
-                status: error.status(),
+                status: error.status().map(i32::from),
                 request_id: request_id(),
                 body: error.body().map(str::to_owned),
-                attempts: error.attempts(),
+                attempts: signed(error.attempts()),
                 idempotency_key: idempotency_key(),
             },
             other => TrutoError::Other {
                 kind: other.as_str().to_owned(),
                 detail: detail(),
-                status: error.status(),
-                attempts: error.attempts(),
+                status: error.status().map(i32::from),
+                attempts: signed(error.attempts()),
             },
         }
     }

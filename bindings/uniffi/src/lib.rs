@@ -7,12 +7,14 @@
 //!
 //! ```kotlin
 //! TrutoClient(ClientConfig(token = SecretString("…"))).use { client ->
-//!     val user = client.createUser("<account>", NewUser(name = "Ada", emails = listOf(Email("ada@example.com", "primary"))))
+//!     val user = client.createUser("<account>", NewUser(name = "Ada", emails = listOf(Email("ada@example.com", EmailType.Primary))))
 //! }
 //! ```
 //!
-//! JSON-valued fields (`remote_data`, `custom_fields`, `remote_query`, unknown user fields,
-//! raw and normalized answers) cross as JSON text: [`JsonObject`] and [`JsonValue`].
+//! Every field has its platform's type: `java.time.Duration` / `TimeInterval` for spans of
+//! time ([`Interval`]), signed counts, open enums that keep unknown values
+//! ([`EmailType`], [`RoleName`], [`UserStatus`]), and structured JSON ([`JsonObject`] is
+//! `Map<String, Any?>` on the JVM, `[String: JsonValue]` in Swift).
 
 // The FFI types below are copied into a buffer when they cross to Kotlin or Swift; uniffi
 // takes them by value (no `Box` in records, enums or errors), so their size is not a cost here.
@@ -23,14 +25,22 @@ mod android;
 mod bulk;
 mod client;
 mod error;
+mod interval;
+mod json;
 mod models;
+mod open_enums;
 
 pub use bulk::{BulkImport, BulkProgress, BulkRow, CreateUsersOptions, RowOutcome};
 pub use client::{ClientConfig, TrutoClient};
 pub use error::TrutoError;
+pub use interval::Interval;
+pub use json::{JsonAny, JsonMember, JsonObject, JsonValue};
 pub use models::{
-    CollectionRef, CreateUserOptions, CreateUserResponse, Email, JsonObject, JsonValue, NewUser,
-    ResponseFormat, Role, Roles, User, parse_response_format,
+    CollectionRef, CreateUserOptions, CreateUserResponse, Email, NewUser, ResponseFormat, Role,
+    Roles, User, parse_response_format,
+};
+pub use open_enums::{
+    EmailType, RoleName, UserStatus, parse_email_type, parse_role_name, parse_user_status,
 };
 
 uniffi::setup_scaffolding!("truto_ticketing");

@@ -1,17 +1,18 @@
 //! Mirrors of the core's models, with conversions in (to the core) and out (from it).
 //!
-//! Open enums (an email's `type`, a role name, a status) cross as strings, exactly as the
-//! core keeps them: the core decides which values are valid, and a value a provider adds
-//! tomorrow still reaches the caller.
+//! Each field has its platform's type: open enums (an email's `type`, a role name, a
+//! status) are the enums of `open_enums.rs`, free-form JSON the structured values of
+//! `json.rs`, spans of time `Interval`s, counts signed integers (Java has no unsigned ones).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use serde_json::{Map, Value};
 use truto_ticketing as sdk;
 use truto_ticketing::SecretString;
 
 use crate::error::TrutoError;
+use crate::interval::Interval;
+use crate::json::{JsonAny, JsonObject};
+use crate::open_enums::{EmailType, RoleName, UserStatus};
 
 // A secret is a plain string on the wire between the languages; each language wraps it in a
 // class of its own whose printed form is `[redacted]` (see uniffi.toml).
@@ -21,35 +22,15 @@ uniffi::custom_type!(SecretString, String, {
     try_lift: |value| Ok(SecretString::new(value)),
 });
 
-/// A JSON object as text, e.g. `{"department": "Navy"}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonObject(pub String);
+/// A count the caller gives as a signed integer (the JVM has no unsigned ones), which must
+/// not be negative.
+pub(crate) fn non_negative(field: &str, value: i32) -> sdk::Result<u32> {
+    u32::try_from(value).map_err(|_| sdk::Error::invalid_input(field, "must be 0 or more"))
+}
 
-uniffi::custom_type!(JsonObject, String, {
-    lower: |json| json.0,
-    try_lift: |text| Ok(JsonObject(text)),
-});
-
-/// Any JSON value as text: the answer of the `raw` and `normalized` response formats.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonValue(pub String);
-
-uniffi::custom_type!(JsonValue, String, {
-    lower: |json| json.0,
-    try_lift: |text| Ok(JsonValue(text)),
-});
-
-impl JsonObject {
-    pub(crate) fn from_map(map: Map<String, Value>) -> JsonObject {
-        JsonObject(Value::Object(map).to_string())
-    }
-
-    /// Reads the text as the object the core expects in `field`.
-    fn into_map(self, field: &str) -> sdk::Result<Map<String, Value>> {
-        serde_json::from_str(&self.0).map_err(|error| {
-            sdk::Error::invalid_input(field, format!("is not a JSON object: {error}"))
-        })
-    }
+/// A count the core keeps unsigned, for a caller with signed integers only.
+pub(crate) fn signed(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
 }
 
 /// An email address and its kind.
@@ -57,16 +38,16 @@ impl JsonObject {
 pub struct Email {
     /// The address.
     pub email: String,
-    /// `primary` or `other` (a kind a provider answers with is kept as sent).
+    /// `Primary` or `Other` (a kind a provider answers with is kept, `Unrecognized`).
     #[uniffi(default)]
-    pub r#type: Option<String>,
+    pub r#type: Option<EmailType>,
 }
 
 impl From<Email> for sdk::Email {
     fn from(email: Email) -> sdk::Email {
         sdk::Email {
             email: email.email,
-            kind: email.r#type.as_deref().map(sdk::EmailType::from),
+            kind: email.r#type.map(Into::into),
         }
     }
 }
@@ -75,7 +56,7 @@ impl From<sdk::Email> for Email {
     fn from(email: sdk::Email) -> Email {
         Email {
             email: email.email,
-            r#type: email.kind.map(|kind| kind.as_str().to_owned()),
+            r#type: email.kind.map(Into::into),
         }
     }
 }
@@ -114,7 +95,7 @@ impl From<sdk::Role> for Role {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum Roles {
     /// One role name, sent as `"roles": "owner"`.
-    Name { name: String },
+    Name { name: RoleName },
     /// A list of roles, sent as `"roles": [{"id": ..., "name": ...}]`.
     Objects { roles: Vec<Role> },
 }
@@ -122,7 +103,7 @@ pub enum Roles {
 impl From<Roles> for sdk::Roles {
     fn from(roles: Roles) -> sdk::Roles {
         match roles {
-            Roles::Name { name } => sdk::Roles::Name(sdk::RoleName::from(name.as_str())),
+            Roles::Name { name } => sdk::Roles::Name(name.into()),
             Roles::Objects { roles } => {
                 sdk::Roles::List(roles.into_iter().map(Into::into).collect())
             }
@@ -158,15 +139,15 @@ pub struct NewUser {
     /// Initial password: never printed.
     #[uniffi(default)]
     pub password: Option<SecretString>,
-    /// Passed to the provider as is (a JSON object).
+    /// Passed to the provider as is.
     #[uniffi(default)]
     pub remote_data: Option<JsonObject>,
     /// One role name, or a list of roles.
     #[uniffi(default)]
     pub roles: Option<Roles>,
-    /// `active` or `inactive`.
+    /// Whether the user starts active.
     #[uniffi(default)]
-    pub status: Option<String>,
+    pub status: Option<UserStatus>,
     /// Teams to add the user to.
     #[uniffi(default)]
     pub team_ids: Option<Vec<String>>,
@@ -176,13 +157,13 @@ pub struct NewUser {
     /// Login name.
     #[uniffi(default)]
     pub username: Option<String>,
-    /// Custom fields (Planhat), a JSON object.
+    /// Custom fields (Planhat).
     #[uniffi(default)]
     pub custom_fields: Option<JsonObject>,
 }
 
 impl NewUser {
-    pub(crate) fn into_core(self) -> sdk::Result<sdk::NewUser> {
+    pub(crate) fn into_core(self) -> sdk::NewUser {
         // Destructured whole: a field added here but not passed on fails to compile, and
         // a field the core gains but this record lacks fails
         // `tests::every_core_field_crosses`.
@@ -212,18 +193,14 @@ impl NewUser {
         user.languages = languages;
         user.nick_name = nick_name;
         user.password = password;
-        user.remote_data = remote_data
-            .map(|json| json.into_map("remote_data"))
-            .transpose()?;
+        user.remote_data = remote_data.map(JsonObject::into_map);
         user.roles = roles.map(Into::into);
-        user.status = status.as_deref().map(sdk::UserStatus::from);
+        user.status = status.map(Into::into);
         user.team_ids = team_ids;
         user.user_type = user_type;
         user.username = username;
-        user.custom_fields = custom_fields
-            .map(|json| json.into_map("custom_fields"))
-            .transpose()?;
-        Ok(user)
+        user.custom_fields = custom_fields.map(JsonObject::into_map);
+        user
     }
 }
 
@@ -256,9 +233,9 @@ pub struct User {
     pub updated_at: Option<String>,
     /// Identifies this version of the user.
     pub etag: Option<String>,
-    /// The provider's raw record, a JSON object (absent with `ignore_remote_data`).
+    /// The provider's raw record (absent with `ignore_remote_data`).
     pub remote_data: Option<JsonObject>,
-    /// Fields this version of the SDK does not know, as one JSON object (`{}` when none).
+    /// Fields this version of the SDK does not know, as Truto sent them (empty when none).
     pub extra: JsonObject,
 }
 
@@ -278,8 +255,8 @@ impl From<sdk::User> for User {
             created_at: user.created_at,
             updated_at: user.updated_at,
             etag: user.etag,
-            remote_data: user.remote_data.map(JsonObject::from_map),
-            extra: JsonObject::from_map(user.extra),
+            remote_data: user.remote_data.map(JsonObject::from),
+            extra: JsonObject::from(user.extra),
         }
     }
 }
@@ -303,18 +280,18 @@ pub struct CreateUserOptions {
     /// Fields to leave out of the answer.
     #[uniffi(default)]
     pub exclude_fields: Vec<String>,
-    /// Passed to the provider untransformed, a JSON object.
+    /// Passed to the provider untransformed.
     #[uniffi(default)]
     pub remote_query: Option<JsonObject>,
     /// The `Idempotency-Key` (default: a fresh UUID v4 per call, reused by its retries).
     #[uniffi(default)]
     pub idempotency_key: Option<String>,
-    /// Per-attempt timeout for this call in milliseconds (default: the client's).
+    /// Per-attempt timeout for this call (default: the client's).
     #[uniffi(default)]
-    pub timeout_ms: Option<u64>,
+    pub timeout: Option<Interval>,
     /// Retries for this call (default: the client's).
     #[uniffi(default)]
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<i32>,
     /// Extra headers for this call.
     #[uniffi(default)]
     pub headers: HashMap<String, String>,
@@ -330,13 +307,16 @@ impl CreateUserOptions {
             .collect();
         options.ignore_remote_data = self.ignore_remote_data;
         options.exclude_fields = self.exclude_fields;
-        options.remote_query = self
-            .remote_query
-            .map(|json| json.into_map("remote_query"))
-            .transpose()?;
+        options.remote_query = self.remote_query.map(JsonObject::into_map);
         options.idempotency_key = self.idempotency_key;
-        options.timeout = self.timeout_ms.map(Duration::from_millis);
-        options.max_retries = self.max_retries;
+        options.timeout = self
+            .timeout
+            .map(|timeout| timeout.to_duration("timeout"))
+            .transpose()?;
+        options.max_retries = self
+            .max_retries
+            .map(|retries| non_negative("max_retries", retries))
+            .transpose()?;
         options.headers = self.headers.into_iter().collect();
         Ok(options)
     }
@@ -390,7 +370,7 @@ pub enum CreateUserResponse {
     /// `Unified`: the created user.
     Unified { user: User },
     /// `Raw` or `Normalized`: the JSON value Truto answered.
-    Json { json: JsonValue },
+    Json { json: JsonAny },
     /// `Stream`: the whole body.
     Bytes { bytes: Vec<u8> },
 }
@@ -402,7 +382,7 @@ impl From<sdk::CreateUserResponse> for CreateUserResponse {
                 user: (*user).into(),
             },
             sdk::CreateUserResponse::Json(value) => CreateUserResponse::Json {
-                json: JsonValue(value.to_string()),
+                json: JsonAny(value),
             },
             sdk::CreateUserResponse::Bytes(bytes) => CreateUserResponse::Bytes {
                 bytes: bytes.to_vec(),
@@ -413,7 +393,16 @@ impl From<sdk::CreateUserResponse> for CreateUserResponse {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    fn object(value: serde_json::Value) -> JsonObject {
+        match value {
+            serde_json::Value::Object(map) => JsonObject(map),
+            other => panic!("not an object: {other}"),
+        }
+    }
 
     #[test]
     fn new_user_converts_field_for_field() {
@@ -422,27 +411,28 @@ mod tests {
             avatar: None,
             emails: Some(vec![Email {
                 email: "g@example.com".into(),
-                r#type: Some("primary".into()),
+                r#type: Some(EmailType::Primary),
             }]),
             first_name: None,
             last_name: None,
             languages: Some(vec!["en".into()]),
             nick_name: None,
             password: Some(SecretString::new("pw-123456")),
-            remote_data: Some(JsonObject(r#"{"level": 7}"#.into())),
+            remote_data: Some(object(json!({"level": 7}))),
             roles: Some(Roles::Name {
-                name: "owner".into(),
+                name: RoleName::Owner,
             }),
-            status: Some("inactive".into()),
+            status: Some(UserStatus::Unrecognized {
+                value: "inactive".into(),
+            }),
             team_ids: None,
             user_type: None,
             username: None,
             custom_fields: None,
         };
-        let core = user.into_core().unwrap();
         assert_eq!(
-            serde_json::to_value(&core).unwrap(),
-            serde_json::json!({
+            serde_json::to_value(user.into_core()).unwrap(),
+            json!({
                 "name": "Grace",
                 "emails": [{"email": "g@example.com", "type": "primary"}],
                 "languages": ["en"],
@@ -468,17 +458,17 @@ mod tests {
             languages: Some(vec!["en".into()]),
             nick_name: Some("Amazing Grace".into()),
             password: Some(SecretString::new("pw")),
-            remote_data: Some(JsonObject("{}".into())),
+            remote_data: Some(JsonObject::default()),
             roles: Some(Roles::Name {
-                name: "owner".into(),
+                name: RoleName::Owner,
             }),
-            status: Some("active".into()),
+            status: Some(UserStatus::Active),
             team_ids: Some(vec!["t-1".into()]),
             user_type: Some("agent".into()),
             username: Some("grace".into()),
-            custom_fields: Some(JsonObject("{}".into())),
+            custom_fields: Some(JsonObject::default()),
         };
-        let sent = serde_json::to_value(every_field.into_core().unwrap()).unwrap();
+        let sent = serde_json::to_value(every_field.into_core()).unwrap();
         let sent: Vec<&str> = sent
             .as_object()
             .unwrap()
@@ -493,26 +483,37 @@ mod tests {
     }
 
     #[test]
-    fn json_text_that_is_not_an_object_names_the_field() {
+    fn a_negative_count_or_timeout_names_its_field() {
         let options = CreateUserOptions {
-            remote_query: Some(JsonObject("[1, 2]".into())),
+            max_retries: Some(-1),
             ..CreateUserOptions::default()
         };
-        let error = options.into_core().unwrap_err();
-        assert_eq!(error.kind(), sdk::ErrorKind::InvalidInput);
-        assert_eq!(error.field(), Some("remote_query"));
+        assert_eq!(
+            options.into_core().unwrap_err().field(),
+            Some("max_retries")
+        );
+        let options = CreateUserOptions {
+            timeout: Some(Interval(-0.5)),
+            ..CreateUserOptions::default()
+        };
+        assert_eq!(options.into_core().unwrap_err().field(), Some("timeout"));
     }
 
     #[test]
-    fn unknown_user_fields_arrive_as_one_json_object() {
-        let core: sdk::User = serde_json::from_value(serde_json::json!({
+    fn unknown_user_fields_and_enum_values_are_kept() {
+        let core: sdk::User = serde_json::from_value(json!({
             "id": 7, "emails": [{"email": "a@b.c", "type": "work"}], "colour": "green"
         }))
         .unwrap();
         let user = User::from(core);
         assert_eq!(user.id, "7");
-        assert_eq!(user.emails[0].r#type.as_deref(), Some("work"));
-        assert_eq!(user.extra, JsonObject(r#"{"colour":"green"}"#.into()));
+        assert_eq!(
+            user.emails[0].r#type,
+            Some(EmailType::Unrecognized {
+                value: "work".into()
+            })
+        );
+        assert_eq!(user.extra, object(json!({"colour": "green"})));
         assert_eq!(user.remote_data, None);
     }
 }

@@ -71,10 +71,11 @@ if let token = environment["TRUTO_API_TOKEN"], !token.trimmingCharacters(in: .wh
 
 let newUser = NewUser(
     name: "Ada Lovelace",
-    emails: [Email(email: "ada@example.com", type: "primary")],
+    emails: [Email(email: "ada@example.com", type: .primary)],
     firstName: "Ada",
     lastName: "Lovelace",
-    roles: .name(name: "member")
+    remoteData: JsonObject(["department": "Engineering"]),
+    roles: .name(name: .member)
 )
 do {
     let client = try TrutoClient(config: config)

@@ -465,31 +465,15 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -506,6 +490,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -611,34 +611,6 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
         let len = Int32(value.count)
         writeInt(&buf, len)
         writeBytes(&buf, value)
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
-    typealias SwiftType = TimeInterval
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeInterval {
-        let seconds: UInt64 = try readInt(&buf)
-        let nanoseconds: UInt32 = try readInt(&buf)
-        return Double(seconds) + (Double(nanoseconds) / 1.0e9)
-    }
-
-    public static func write(_ value: TimeInterval, into buf: inout [UInt8]) {
-        if value.rounded(.down) > Double(Int64.max) {
-            fatalError("Duration overflow, exceeds max bounds supported by Uniffi")
-        }
-
-        if value < 0 {
-            fatalError("Invalid duration, must be non-negative")
-        }
-
-        let seconds = UInt64(value)
-        let nanoseconds = UInt32((value - Double(seconds)) * 1.0e9)
-        writeInt(&buf, seconds)
-        writeInt(&buf, nanoseconds)
     }
 }
 
@@ -1002,7 +974,7 @@ open func createUserWithFormat(integratedAccountId: String, user: NewUser, optio
      * Swift wraps it as a `Flow` and an `AsyncSequence`). Fails with `InvalidInput` for
      * bad options.
      */
-open func startCreateUsers(integratedAccountId: String, options: CreateUsersOptions)async throws  -> BulkImport  {
+open func startCreateUsers(integratedAccountId: String, options: CreateUsersOptions = CreateUsersOptions())async throws  -> BulkImport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1081,17 +1053,59 @@ public func FfiConverterTypeTrutoClient_lower(_ value: TrutoClient) -> UInt64 {
  * An import's figures so far.
  */
 public struct BulkProgress: Equatable, Hashable {
-    public let rows: UInt64
-    public let created: UInt64
-    public let replayed: UInt64
-    public let failed: UInt64
-    public let requests: UInt64
-    public let rateLimitedResponses: UInt64
-    public let elapsed: TimeInterval
+    /**
+     * Rows finished (created or failed).
+     */
+    public let rows: Int64
+    /**
+     * Rows whose user this run created.
+     */
+    public let created: Int64
+    /**
+     * Rows whose user an earlier request with the same key had created.
+     */
+    public let replayed: Int64
+    /**
+     * Rows that failed.
+     */
+    public let failed: Int64
+    /**
+     * Requests sent.
+     */
+    public let requests: Int64
+    /**
+     * Requests answered 429.
+     */
+    public let rateLimitedResponses: Int64
+    /**
+     * Time since the import started.
+     */
+    public let elapsed: Interval
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(rows: UInt64, created: UInt64, replayed: UInt64, failed: UInt64, requests: UInt64, rateLimitedResponses: UInt64, elapsed: TimeInterval) {
+    public init(
+        /**
+         * Rows finished (created or failed).
+         */rows: Int64, 
+        /**
+         * Rows whose user this run created.
+         */created: Int64, 
+        /**
+         * Rows whose user an earlier request with the same key had created.
+         */replayed: Int64, 
+        /**
+         * Rows that failed.
+         */failed: Int64, 
+        /**
+         * Requests sent.
+         */requests: Int64, 
+        /**
+         * Requests answered 429.
+         */rateLimitedResponses: Int64, 
+        /**
+         * Time since the import started.
+         */elapsed: Interval) {
         self.rows = rows
         self.created = created
         self.replayed = replayed
@@ -1117,24 +1131,24 @@ public struct FfiConverterTypeBulkProgress: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkProgress {
         return
             try BulkProgress(
-                rows: FfiConverterUInt64.read(from: &buf), 
-                created: FfiConverterUInt64.read(from: &buf), 
-                replayed: FfiConverterUInt64.read(from: &buf), 
-                failed: FfiConverterUInt64.read(from: &buf), 
-                requests: FfiConverterUInt64.read(from: &buf), 
-                rateLimitedResponses: FfiConverterUInt64.read(from: &buf), 
-                elapsed: FfiConverterDuration.read(from: &buf)
+                rows: FfiConverterInt64.read(from: &buf), 
+                created: FfiConverterInt64.read(from: &buf), 
+                replayed: FfiConverterInt64.read(from: &buf), 
+                failed: FfiConverterInt64.read(from: &buf), 
+                requests: FfiConverterInt64.read(from: &buf), 
+                rateLimitedResponses: FfiConverterInt64.read(from: &buf), 
+                elapsed: FfiConverterTypeInterval.read(from: &buf)
         )
     }
 
     public static func write(_ value: BulkProgress, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.rows, into: &buf)
-        FfiConverterUInt64.write(value.created, into: &buf)
-        FfiConverterUInt64.write(value.replayed, into: &buf)
-        FfiConverterUInt64.write(value.failed, into: &buf)
-        FfiConverterUInt64.write(value.requests, into: &buf)
-        FfiConverterUInt64.write(value.rateLimitedResponses, into: &buf)
-        FfiConverterDuration.write(value.elapsed, into: &buf)
+        FfiConverterInt64.write(value.rows, into: &buf)
+        FfiConverterInt64.write(value.created, into: &buf)
+        FfiConverterInt64.write(value.replayed, into: &buf)
+        FfiConverterInt64.write(value.failed, into: &buf)
+        FfiConverterInt64.write(value.requests, into: &buf)
+        FfiConverterInt64.write(value.rateLimitedResponses, into: &buf)
+        FfiConverterTypeInterval.write(value.elapsed, into: &buf)
     }
 }
 
@@ -1236,17 +1250,17 @@ public struct ClientConfig: Equatable, Hashable {
      */
     public let baseUrl: String?
     /**
-     * How long one attempt may take, in milliseconds (default 60 000).
+     * How long one attempt may take (default 60 s).
      */
-    public let timeoutMs: UInt64?
+    public let timeout: Interval?
     /**
-     * How long to wait for a connection, in milliseconds (default 10 000).
+     * How long to wait for a connection (default 10 s).
      */
-    public let connectTimeoutMs: UInt64?
+    public let connectTimeout: Interval?
     /**
      * Retries after a retryable failure (default 2, so at most 3 attempts).
      */
-    public let maxRetries: UInt32?
+    public let maxRetries: Int32?
     /**
      * Headers sent with every request.
      */
@@ -1271,14 +1285,14 @@ public struct ClientConfig: Equatable, Hashable {
          * The API's base URL (default: `TRUTO_BASE_URL`, else `https://api.truto.one`).
          */baseUrl: String? = nil, 
         /**
-         * How long one attempt may take, in milliseconds (default 60 000).
-         */timeoutMs: UInt64? = nil, 
+         * How long one attempt may take (default 60 s).
+         */timeout: Interval? = nil, 
         /**
-         * How long to wait for a connection, in milliseconds (default 10 000).
-         */connectTimeoutMs: UInt64? = nil, 
+         * How long to wait for a connection (default 10 s).
+         */connectTimeout: Interval? = nil, 
         /**
          * Retries after a retryable failure (default 2, so at most 3 attempts).
-         */maxRetries: UInt32? = nil, 
+         */maxRetries: Int32? = nil, 
         /**
          * Headers sent with every request.
          */headers: [String: String] = [:], 
@@ -1291,8 +1305,8 @@ public struct ClientConfig: Equatable, Hashable {
          */caCert: String? = nil) {
         self.token = token
         self.baseUrl = baseUrl
-        self.timeoutMs = timeoutMs
-        self.connectTimeoutMs = connectTimeoutMs
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
         self.maxRetries = maxRetries
         self.headers = headers
         self.allowInsecureHttp = allowInsecureHttp
@@ -1317,9 +1331,9 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
             try ClientConfig(
                 token: FfiConverterOptionTypeSecretString.read(from: &buf), 
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
-                timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
+                timeout: FfiConverterOptionTypeInterval.read(from: &buf), 
+                connectTimeout: FfiConverterOptionTypeInterval.read(from: &buf), 
+                maxRetries: FfiConverterOptionInt32.read(from: &buf), 
                 headers: FfiConverterDictionaryStringString.read(from: &buf), 
                 allowInsecureHttp: FfiConverterBool.read(from: &buf), 
                 caCert: FfiConverterOptionString.read(from: &buf)
@@ -1329,9 +1343,9 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
     public static func write(_ value: ClientConfig, into buf: inout [UInt8]) {
         FfiConverterOptionTypeSecretString.write(value.token, into: &buf)
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
-        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
-        FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
-        FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionTypeInterval.write(value.timeout, into: &buf)
+        FfiConverterOptionTypeInterval.write(value.connectTimeout, into: &buf)
+        FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
         FfiConverterDictionaryStringString.write(value.headers, into: &buf)
         FfiConverterBool.write(value.allowInsecureHttp, into: &buf)
         FfiConverterOptionString.write(value.caCert, into: &buf)
@@ -1430,7 +1444,7 @@ public struct CreateUserOptions: Equatable, Hashable {
      */
     public let excludeFields: [String]
     /**
-     * Passed to the provider untransformed, a JSON object.
+     * Passed to the provider untransformed.
      */
     public let remoteQuery: JsonObject?
     /**
@@ -1438,13 +1452,13 @@ public struct CreateUserOptions: Equatable, Hashable {
      */
     public let idempotencyKey: String?
     /**
-     * Per-attempt timeout for this call in milliseconds (default: the client's).
+     * Per-attempt timeout for this call (default: the client's).
      */
-    public let timeoutMs: UInt64?
+    public let timeout: Interval?
     /**
      * Retries for this call (default: the client's).
      */
-    public let maxRetries: UInt32?
+    public let maxRetries: Int32?
     /**
      * Extra headers for this call.
      */
@@ -1463,17 +1477,17 @@ public struct CreateUserOptions: Equatable, Hashable {
          * Fields to leave out of the answer.
          */excludeFields: [String] = [], 
         /**
-         * Passed to the provider untransformed, a JSON object.
+         * Passed to the provider untransformed.
          */remoteQuery: JsonObject? = nil, 
         /**
          * The `Idempotency-Key` (default: a fresh UUID v4 per call, reused by its retries).
          */idempotencyKey: String? = nil, 
         /**
-         * Per-attempt timeout for this call in milliseconds (default: the client's).
-         */timeoutMs: UInt64? = nil, 
+         * Per-attempt timeout for this call (default: the client's).
+         */timeout: Interval? = nil, 
         /**
          * Retries for this call (default: the client's).
-         */maxRetries: UInt32? = nil, 
+         */maxRetries: Int32? = nil, 
         /**
          * Extra headers for this call.
          */headers: [String: String] = [:]) {
@@ -1482,7 +1496,7 @@ public struct CreateUserOptions: Equatable, Hashable {
         self.excludeFields = excludeFields
         self.remoteQuery = remoteQuery
         self.idempotencyKey = idempotencyKey
-        self.timeoutMs = timeoutMs
+        self.timeout = timeout
         self.maxRetries = maxRetries
         self.headers = headers
     }
@@ -1508,8 +1522,8 @@ public struct FfiConverterTypeCreateUserOptions: FfiConverterRustBuffer {
                 excludeFields: FfiConverterSequenceString.read(from: &buf), 
                 remoteQuery: FfiConverterOptionTypeJsonObject.read(from: &buf), 
                 idempotencyKey: FfiConverterOptionString.read(from: &buf), 
-                timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
+                timeout: FfiConverterOptionTypeInterval.read(from: &buf), 
+                maxRetries: FfiConverterOptionInt32.read(from: &buf), 
                 headers: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
@@ -1520,8 +1534,8 @@ public struct FfiConverterTypeCreateUserOptions: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.excludeFields, into: &buf)
         FfiConverterOptionTypeJsonObject.write(value.remoteQuery, into: &buf)
         FfiConverterOptionString.write(value.idempotencyKey, into: &buf)
-        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
-        FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionTypeInterval.write(value.timeout, into: &buf)
+        FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
         FfiConverterDictionaryStringString.write(value.headers, into: &buf)
     }
 }
@@ -1549,7 +1563,7 @@ public struct CreateUsersOptions: Equatable, Hashable {
     /**
      * Calls in flight at once; Truto's rate limits, learned from its answers, pace them.
      */
-    public let concurrency: UInt32
+    public let concurrency: Int32
     /**
      * At most this many requests per second, besides Truto's limits.
      */
@@ -1564,7 +1578,7 @@ public struct CreateUsersOptions: Equatable, Hashable {
     public init(
         /**
          * Calls in flight at once; Truto's rate limits, learned from its answers, pace them.
-         */concurrency: UInt32 = UInt32(8), 
+         */concurrency: Int32 = 8, 
         /**
          * At most this many requests per second, besides Truto's limits.
          */ratePerSecond: Double? = nil, 
@@ -1592,14 +1606,14 @@ public struct FfiConverterTypeCreateUsersOptions: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateUsersOptions {
         return
             try CreateUsersOptions(
-                concurrency: FfiConverterUInt32.read(from: &buf), 
+                concurrency: FfiConverterInt32.read(from: &buf), 
                 ratePerSecond: FfiConverterOptionDouble.read(from: &buf), 
                 call: FfiConverterOptionTypeCreateUserOptions.read(from: &buf)
         )
     }
 
     public static func write(_ value: CreateUsersOptions, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.concurrency, into: &buf)
+        FfiConverterInt32.write(value.concurrency, into: &buf)
         FfiConverterOptionDouble.write(value.ratePerSecond, into: &buf)
         FfiConverterOptionTypeCreateUserOptions.write(value.call, into: &buf)
     }
@@ -1630,9 +1644,9 @@ public struct Email: Equatable, Hashable {
      */
     public let email: String
     /**
-     * `primary` or `other` (a kind a provider answers with is kept as sent).
+     * `Primary` or `Other` (a kind a provider answers with is kept, `Unrecognized`).
      */
-    public let type: String?
+    public let type: EmailType?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1641,8 +1655,8 @@ public struct Email: Equatable, Hashable {
          * The address.
          */email: String, 
         /**
-         * `primary` or `other` (a kind a provider answers with is kept as sent).
-         */type: String? = nil) {
+         * `Primary` or `Other` (a kind a provider answers with is kept, `Unrecognized`).
+         */type: EmailType? = nil) {
         self.email = email
         self.type = type
     }
@@ -1664,13 +1678,13 @@ public struct FfiConverterTypeEmail: FfiConverterRustBuffer {
         return
             try Email(
                 email: FfiConverterString.read(from: &buf), 
-                type: FfiConverterOptionString.read(from: &buf)
+                type: FfiConverterOptionTypeEmailType.read(from: &buf)
         )
     }
 
     public static func write(_ value: Email, into buf: inout [UInt8]) {
         FfiConverterString.write(value.email, into: &buf)
-        FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterOptionTypeEmailType.write(value.type, into: &buf)
     }
 }
 
@@ -1687,6 +1701,75 @@ public func FfiConverterTypeEmail_lift(_ buf: RustBuffer) throws -> Email {
 #endif
 public func FfiConverterTypeEmail_lower(_ value: Email) -> RustBuffer {
     return FfiConverterTypeEmail.lower(value)
+}
+
+
+/**
+ * One member of a JSON object.
+ */
+public struct JsonMember: Equatable, Hashable {
+    /**
+     * The member's name.
+     */
+    public let key: String
+    /**
+     * Its value.
+     */
+    public let value: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The member's name.
+         */key: String, 
+        /**
+         * Its value.
+         */value: JsonValue) {
+        self.key = key
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension JsonMember: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonMember: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonMember {
+        return
+            try JsonMember(
+                key: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: JsonMember, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterTypeJsonValue.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonMember_lift(_ buf: RustBuffer) throws -> JsonMember {
+    return try FfiConverterTypeJsonMember.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonMember_lower(_ value: JsonMember) -> RustBuffer {
+    return FfiConverterTypeJsonMember.lower(value)
 }
 
 
@@ -1728,7 +1811,7 @@ public struct NewUser: Equatable, Hashable {
      */
     public let password: SecretString?
     /**
-     * Passed to the provider as is (a JSON object).
+     * Passed to the provider as is.
      */
     public let remoteData: JsonObject?
     /**
@@ -1736,9 +1819,9 @@ public struct NewUser: Equatable, Hashable {
      */
     public let roles: Roles?
     /**
-     * `active` or `inactive`.
+     * Whether the user starts active.
      */
-    public let status: String?
+    public let status: UserStatus?
     /**
      * Teams to add the user to.
      */
@@ -1752,7 +1835,7 @@ public struct NewUser: Equatable, Hashable {
      */
     public let username: String?
     /**
-     * Custom fields (Planhat), a JSON object.
+     * Custom fields (Planhat).
      */
     public let customFields: JsonObject?
 
@@ -1784,14 +1867,14 @@ public struct NewUser: Equatable, Hashable {
          * Initial password: never printed.
          */password: SecretString? = nil, 
         /**
-         * Passed to the provider as is (a JSON object).
+         * Passed to the provider as is.
          */remoteData: JsonObject? = nil, 
         /**
          * One role name, or a list of roles.
          */roles: Roles? = nil, 
         /**
-         * `active` or `inactive`.
-         */status: String? = nil, 
+         * Whether the user starts active.
+         */status: UserStatus? = nil, 
         /**
          * Teams to add the user to.
          */teamIds: [String]? = nil, 
@@ -1802,7 +1885,7 @@ public struct NewUser: Equatable, Hashable {
          * Login name.
          */username: String? = nil, 
         /**
-         * Custom fields (Planhat), a JSON object.
+         * Custom fields (Planhat).
          */customFields: JsonObject? = nil) {
         self.name = name
         self.avatar = avatar
@@ -1847,7 +1930,7 @@ public struct FfiConverterTypeNewUser: FfiConverterRustBuffer {
                 password: FfiConverterOptionTypeSecretString.read(from: &buf), 
                 remoteData: FfiConverterOptionTypeJsonObject.read(from: &buf), 
                 roles: FfiConverterOptionTypeRoles.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeUserStatus.read(from: &buf), 
                 teamIds: FfiConverterOptionSequenceString.read(from: &buf), 
                 userType: FfiConverterOptionString.read(from: &buf), 
                 username: FfiConverterOptionString.read(from: &buf), 
@@ -1866,7 +1949,7 @@ public struct FfiConverterTypeNewUser: FfiConverterRustBuffer {
         FfiConverterOptionTypeSecretString.write(value.password, into: &buf)
         FfiConverterOptionTypeJsonObject.write(value.remoteData, into: &buf)
         FfiConverterOptionTypeRoles.write(value.roles, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionTypeUserStatus.write(value.status, into: &buf)
         FfiConverterOptionSequenceString.write(value.teamIds, into: &buf)
         FfiConverterOptionString.write(value.userType, into: &buf)
         FfiConverterOptionString.write(value.username, into: &buf)
@@ -1963,24 +2046,66 @@ public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
  * One row's outcome: `user` when it was created, `error` when it failed.
  */
 public struct RowOutcome: Equatable, Hashable {
+    /**
+     * The row's id, as given.
+     */
     public let rowId: String
+    /**
+     * The created user, when the row succeeded.
+     */
     public let user: User?
+    /**
+     * Why the row failed, when it did.
+     */
     public let error: TrutoError?
     /**
      * Truto answered with the user an earlier run created (same key).
      */
     public let replayed: Bool
+    /**
+     * The `Idempotency-Key` the row was sent with.
+     */
     public let idempotencyKey: String
-    public let requests: UInt32
-    public let rateLimitedResponses: UInt32
+    /**
+     * Requests made for the row (0 when it was refused before sending).
+     */
+    public let requests: Int32
+    /**
+     * How many of those were answered 429.
+     */
+    public let rateLimitedResponses: Int32
+    /**
+     * The import's figures with this row counted.
+     */
     public let progress: BulkProgress
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(rowId: String, user: User?, error: TrutoError?, 
+    public init(
+        /**
+         * The row's id, as given.
+         */rowId: String, 
+        /**
+         * The created user, when the row succeeded.
+         */user: User?, 
+        /**
+         * Why the row failed, when it did.
+         */error: TrutoError?, 
         /**
          * Truto answered with the user an earlier run created (same key).
-         */replayed: Bool, idempotencyKey: String, requests: UInt32, rateLimitedResponses: UInt32, progress: BulkProgress) {
+         */replayed: Bool, 
+        /**
+         * The `Idempotency-Key` the row was sent with.
+         */idempotencyKey: String, 
+        /**
+         * Requests made for the row (0 when it was refused before sending).
+         */requests: Int32, 
+        /**
+         * How many of those were answered 429.
+         */rateLimitedResponses: Int32, 
+        /**
+         * The import's figures with this row counted.
+         */progress: BulkProgress) {
         self.rowId = rowId
         self.user = user
         self.error = error
@@ -2012,8 +2137,8 @@ public struct FfiConverterTypeRowOutcome: FfiConverterRustBuffer {
                 error: FfiConverterOptionTypeTrutoError.read(from: &buf), 
                 replayed: FfiConverterBool.read(from: &buf), 
                 idempotencyKey: FfiConverterString.read(from: &buf), 
-                requests: FfiConverterUInt32.read(from: &buf), 
-                rateLimitedResponses: FfiConverterUInt32.read(from: &buf), 
+                requests: FfiConverterInt32.read(from: &buf), 
+                rateLimitedResponses: FfiConverterInt32.read(from: &buf), 
                 progress: FfiConverterTypeBulkProgress.read(from: &buf)
         )
     }
@@ -2024,8 +2149,8 @@ public struct FfiConverterTypeRowOutcome: FfiConverterRustBuffer {
         FfiConverterOptionTypeTrutoError.write(value.error, into: &buf)
         FfiConverterBool.write(value.replayed, into: &buf)
         FfiConverterString.write(value.idempotencyKey, into: &buf)
-        FfiConverterUInt32.write(value.requests, into: &buf)
-        FfiConverterUInt32.write(value.rateLimitedResponses, into: &buf)
+        FfiConverterInt32.write(value.requests, into: &buf)
+        FfiConverterInt32.write(value.rateLimitedResponses, into: &buf)
         FfiConverterTypeBulkProgress.write(value.progress, into: &buf)
     }
 }
@@ -2103,11 +2228,11 @@ public struct User: Equatable, Hashable {
      */
     public let etag: String?
     /**
-     * The provider's raw record, a JSON object (absent with `ignore_remote_data`).
+     * The provider's raw record (absent with `ignore_remote_data`).
      */
     public let remoteData: JsonObject?
     /**
-     * Fields this version of the SDK does not know, as one JSON object (`{}` when none).
+     * Fields this version of the SDK does not know, as Truto sent them (empty when none).
      */
     public let extra: JsonObject
 
@@ -2154,10 +2279,10 @@ public struct User: Equatable, Hashable {
          * Identifies this version of the user.
          */etag: String?, 
         /**
-         * The provider's raw record, a JSON object (absent with `ignore_remote_data`).
+         * The provider's raw record (absent with `ignore_remote_data`).
          */remoteData: JsonObject?, 
         /**
-         * Fields this version of the SDK does not know, as one JSON object (`{}` when none).
+         * Fields this version of the SDK does not know, as Truto sent them (empty when none).
          */extra: JsonObject) {
         self.id = id
         self.name = name
@@ -2259,7 +2384,7 @@ public enum CreateUserResponse: Equatable, Hashable {
     /**
      * `Raw` or `Normalized`: the JSON value Truto answered.
      */
-    case json(json: JsonValue
+    case json(json: JsonAny
     )
     /**
      * `Stream`: the whole body.
@@ -2290,7 +2415,7 @@ public struct FfiConverterTypeCreateUserResponse: FfiConverterRustBuffer {
         case 1: return .unified(user: try FfiConverterTypeUser.read(from: &buf)
         )
         
-        case 2: return .json(json: try FfiConverterTypeJsonValue.read(from: &buf)
+        case 2: return .json(json: try FfiConverterTypeJsonAny.read(from: &buf)
         )
         
         case 3: return .bytes(bytes: try FfiConverterData.read(from: &buf)
@@ -2311,7 +2436,7 @@ public struct FfiConverterTypeCreateUserResponse: FfiConverterRustBuffer {
         
         case let .json(json):
             writeInt(&buf, Int32(2))
-            FfiConverterTypeJsonValue.write(json, into: &buf)
+            FfiConverterTypeJsonAny.write(json, into: &buf)
             
         
         case let .bytes(bytes):
@@ -2335,6 +2460,272 @@ public func FfiConverterTypeCreateUserResponse_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeCreateUserResponse_lower(_ value: CreateUserResponse) -> RustBuffer {
     return FfiConverterTypeCreateUserResponse.lower(value)
+}
+
+
+
+/**
+ * The kind of an email address: `primary` or `other`.
+ */
+
+public enum EmailType: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * The user's main address.
+     */
+    case primary
+    /**
+     * Any other address.
+     */
+    case other
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_emailtype_uniffi_trait_display(
+            FfiConverterTypeEmailType_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: EmailType, other: EmailType) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_emailtype_uniffi_trait_eq_eq(
+            FfiConverterTypeEmailType_lower(self),
+        FfiConverterTypeEmailType_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_emailtype_uniffi_trait_hash(
+            FfiConverterTypeEmailType_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension EmailType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmailType: FfiConverterRustBuffer {
+    typealias SwiftType = EmailType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmailType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .primary
+        
+        case 2: return .other
+        
+        case 3: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EmailType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .primary:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmailType_lift(_ buf: RustBuffer) throws -> EmailType {
+    return try FfiConverterTypeEmailType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmailType_lower(_ value: EmailType) -> RustBuffer {
+    return FfiConverterTypeEmailType.lower(value)
+}
+
+
+
+/**
+ * A JSON value.
+ */
+
+public indirect enum JsonValue: Equatable, Hashable {
+    
+    /**
+     * `null`.
+     */
+    case null
+    /**
+     * `true` or `false`.
+     */
+    case bool(value: Bool
+    )
+    /**
+     * A number without a fraction or exponent that fits in 64 bits.
+     */
+    case integer(value: Int64
+    )
+    /**
+     * Any other number.
+     */
+    case float(value: Double
+    )
+    /**
+     * A string.
+     */
+    case string(value: String
+    )
+    /**
+     * An array.
+     */
+    case array(values: [JsonValue]
+    )
+    /**
+     * An object, its members in order; a repeated key's last value counts.
+     */
+    case object(members: [JsonMember]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension JsonValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = JsonValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .null
+        
+        case 2: return .bool(value: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 3: return .integer(value: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 4: return .float(value: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 5: return .string(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .array(values: try FfiConverterSequenceTypeJsonValue.read(from: &buf)
+        )
+        
+        case 7: return .object(members: try FfiConverterSequenceTypeJsonMember.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: JsonValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .null:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .bool(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterBool.write(value, into: &buf)
+            
+        
+        case let .integer(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt64.write(value, into: &buf)
+            
+        
+        case let .float(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterDouble.write(value, into: &buf)
+            
+        
+        case let .string(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .array(values):
+            writeInt(&buf, Int32(6))
+            FfiConverterSequenceTypeJsonValue.write(values, into: &buf)
+            
+        
+        case let .object(members):
+            writeInt(&buf, Int32(7))
+            FfiConverterSequenceTypeJsonMember.write(members, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lift(_ buf: RustBuffer) throws -> JsonValue {
+    return try FfiConverterTypeJsonValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lower(_ value: JsonValue) -> RustBuffer {
+    return FfiConverterTypeJsonValue.lower(value)
 }
 
 
@@ -2435,6 +2826,139 @@ public func FfiConverterTypeResponseFormat_lower(_ value: ResponseFormat) -> Rus
 
 
 /**
+ * A role name of Truto's unified model: `owner`, `member` or `viewer`.
+ */
+
+public enum RoleName: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * Full control of the account.
+     */
+    case owner
+    /**
+     * A regular member.
+     */
+    case member
+    /**
+     * Read-only access.
+     */
+    case viewer
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_rolename_uniffi_trait_display(
+            FfiConverterTypeRoleName_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: RoleName, other: RoleName) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_rolename_uniffi_trait_eq_eq(
+            FfiConverterTypeRoleName_lower(self),
+        FfiConverterTypeRoleName_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_rolename_uniffi_trait_hash(
+            FfiConverterTypeRoleName_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension RoleName: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRoleName: FfiConverterRustBuffer {
+    typealias SwiftType = RoleName
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RoleName {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .owner
+        
+        case 2: return .member
+        
+        case 3: return .viewer
+        
+        case 4: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RoleName, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .owner:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .member:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .viewer:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRoleName_lift(_ buf: RustBuffer) throws -> RoleName {
+    return try FfiConverterTypeRoleName.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRoleName_lower(_ value: RoleName) -> RustBuffer {
+    return FfiConverterTypeRoleName.lower(value)
+}
+
+
+
+/**
  * The roles of a new user: one role name (`owner`, `member`, `viewer`), sent as a bare
  * string, or a list of `{id, name}` roles.
  */
@@ -2444,7 +2968,7 @@ public enum Roles: Equatable, Hashable {
     /**
      * One role name, sent as `"roles": "owner"`.
      */
-    case name(name: String
+    case name(name: RoleName
     )
     /**
      * A list of roles, sent as `"roles": [{"id": ..., "name": ...}]`.
@@ -2472,7 +2996,7 @@ public struct FfiConverterTypeRoles: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .name(name: try FfiConverterString.read(from: &buf)
+        case 1: return .name(name: try FfiConverterTypeRoleName.read(from: &buf)
         )
         
         case 2: return .objects(roles: try FfiConverterSequenceTypeRole.read(from: &buf)
@@ -2488,7 +3012,7 @@ public struct FfiConverterTypeRoles: FfiConverterRustBuffer {
         
         case let .name(name):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(name, into: &buf)
+            FfiConverterTypeRoleName.write(name, into: &buf)
             
         
         case let .objects(roles):
@@ -2533,67 +3057,67 @@ enum TrutoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * 400 (and any other 4xx without a kind of its own), e.g. missing required fields.
      */
-    case BadRequest(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case BadRequest(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 401: a bad token, or the provider rejected the connection.
      */
-    case Authentication(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case Authentication(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 403: forbidden, e.g. missing scopes.
      */
-    case PermissionDenied(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case PermissionDenied(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 404: unknown integrated account or resource.
      */
-    case NotFound(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case NotFound(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 405: a write on a sandbox (read-only) account.
      */
-    case MethodNotAllowed(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case MethodNotAllowed(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 409: a uniqueness conflict, or an idempotency key reused with another body.
      */
-    case Conflict(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case Conflict(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 422: the provider's validation failed.
      */
-    case Unprocessable(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case Unprocessable(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 429: rate limited; `retry_after` says when to come back.
      */
-    case RateLimited(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case RateLimited(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * 5xx: Truto or the provider failed (503: the integrated account is blocked).
      */
-    case Server(detail: String, status: UInt16?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: TimeInterval?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case Server(detail: String, status: Int32?, requestId: String?, missingRequiredFields: [String], insight: JsonObject?, isRemoteError: Bool, body: String?, retryAfter: Interval?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * An attempt took longer than its timeout (or the server answered 408).
      */
-    case Timeout(detail: String, status: UInt16?, requestId: String?, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case Timeout(detail: String, status: Int32?, requestId: String?, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * The connection failed or was dropped before a complete answer arrived.
      */
-    case Connection(detail: String, attempts: UInt32, idempotencyKey: String?, retryable: Bool
+    case Connection(detail: String, attempts: Int32, idempotencyKey: String?, retryable: Bool
     )
     /**
      * A response the SDK could not read: not JSON, wrong types, truncated, too large.
      */
-    case Decode(detail: String, status: UInt16?, requestId: String?, body: String?, attempts: UInt32, idempotencyKey: String?
+    case Decode(detail: String, status: Int32?, requestId: String?, body: String?, attempts: Int32, idempotencyKey: String?
     )
     /**
      * A kind added to the core after these bindings were generated; `kind` names it.
      */
-    case Other(kind: String, detail: String, status: UInt16?, attempts: UInt32
+    case Other(kind: String, detail: String, status: Int32?, attempts: Int32
     )
 
     
@@ -2644,148 +3168,148 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
             )
         case 2: return .BadRequest(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 3: return .Authentication(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 4: return .PermissionDenied(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 5: return .NotFound(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 6: return .MethodNotAllowed(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 7: return .Conflict(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 8: return .Unprocessable(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 9: return .RateLimited(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 10: return .Server(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             missingRequiredFields: try FfiConverterSequenceString.read(from: &buf), 
             insight: try FfiConverterOptionTypeJsonObject.read(from: &buf), 
             isRemoteError: try FfiConverterBool.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            retryAfter: try FfiConverterOptionDuration.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            retryAfter: try FfiConverterOptionTypeInterval.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 11: return .Timeout(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 12: return .Connection(
             detail: try FfiConverterString.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
         case 13: return .Decode(
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
             body: try FfiConverterOptionString.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf), 
             idempotencyKey: try FfiConverterOptionString.read(from: &buf)
             )
         case 14: return .Other(
             kind: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
-            attempts: try FfiConverterUInt32.read(from: &buf)
+            status: try FfiConverterOptionInt32.read(from: &buf), 
+            attempts: try FfiConverterInt32.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -2808,14 +3332,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .BadRequest(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2823,14 +3347,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .Authentication(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2838,14 +3362,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .PermissionDenied(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2853,14 +3377,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .NotFound(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2868,14 +3392,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .MethodNotAllowed(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2883,14 +3407,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .Conflict(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2898,14 +3422,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .Unprocessable(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2913,14 +3437,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .RateLimited(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2928,14 +3452,14 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .Server(detail,status,requestId,missingRequiredFields,insight,isRemoteError,body,retryAfter,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterSequenceString.write(missingRequiredFields, into: &buf)
             FfiConverterOptionTypeJsonObject.write(insight, into: &buf)
             FfiConverterBool.write(isRemoteError, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterOptionDuration.write(retryAfter, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionTypeInterval.write(retryAfter, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2943,9 +3467,9 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .Timeout(detail,status,requestId,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2953,7 +3477,7 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .Connection(detail,attempts,idempotencyKey,retryable):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -2961,10 +3485,10 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
         case let .Decode(detail,status,requestId,body,attempts,idempotencyKey):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
             FfiConverterOptionString.write(body, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             FfiConverterOptionString.write(idempotencyKey, into: &buf)
             
         
@@ -2972,8 +3496,8 @@ public struct FfiConverterTypeTrutoError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(14))
             FfiConverterString.write(kind, into: &buf)
             FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
-            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
+            FfiConverterInt32.write(attempts, into: &buf)
             
         }
     }
@@ -2994,59 +3518,134 @@ public func FfiConverterTypeTrutoError_lower(_ value: TrutoError) -> RustBuffer 
     return FfiConverterTypeTrutoError.lower(value)
 }
 
+
+/**
+ * Whether a new user starts `active` or `inactive`.
+ */
+
+public enum UserStatus: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * The user can sign in.
+     */
+    case active
+    /**
+     * The user is created disabled.
+     */
+    case inactive
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_userstatus_uniffi_trait_display(
+            FfiConverterTypeUserStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: UserStatus, other: UserStatus) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_userstatus_uniffi_trait_eq_eq(
+            FfiConverterTypeUserStatus_lower(self),
+        FfiConverterTypeUserStatus_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_method_userstatus_uniffi_trait_hash(
+            FfiConverterTypeUserStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension UserStatus: Sendable {}
+#endif
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = UInt16?
+public struct FfiConverterTypeUserStatus: FfiConverterRustBuffer {
+    typealias SwiftType = UserStatus
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt16.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt16.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .inactive
+        
+        case 3: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
+
+    public static func write(_ value: UserStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .inactive:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserStatus_lift(_ buf: RustBuffer) throws -> UserStatus {
+    return try FfiConverterTypeUserStatus.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
+public func FfiConverterTypeUserStatus_lower(_ value: UserStatus) -> RustBuffer {
+    return FfiConverterTypeUserStatus.lower(value)
 }
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -3054,13 +3653,13 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3141,30 +3740,6 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionDuration: FfiConverterRustBuffer {
-    typealias SwiftType = TimeInterval?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterDuration.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterDuration.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeCreateUserOptions: FfiConverterRustBuffer {
     typealias SwiftType = CreateUserOptions?
 
@@ -3237,6 +3812,30 @@ fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeEmailType: FfiConverterRustBuffer {
+    typealias SwiftType = EmailType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeEmailType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeEmailType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRoles: FfiConverterRustBuffer {
     typealias SwiftType = Roles?
 
@@ -3285,6 +3884,30 @@ fileprivate struct FfiConverterOptionTypeTrutoError: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeUserStatus: FfiConverterRustBuffer {
+    typealias SwiftType = UserStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUserStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUserStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]?
 
@@ -3325,6 +3948,30 @@ fileprivate struct FfiConverterOptionSequenceTypeEmail: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceTypeEmail.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeInterval: FfiConverterRustBuffer {
+    typealias SwiftType = Interval?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeInterval.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeInterval.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3456,6 +4103,31 @@ fileprivate struct FfiConverterSequenceTypeEmail: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeJsonMember: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonMember]
+
+    public static func write(_ value: [JsonMember], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonMember.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonMember] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonMember]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonMember.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRole: FfiConverterRustBuffer {
     typealias SwiftType = [Role]
 
@@ -3473,6 +4145,31 @@ fileprivate struct FfiConverterSequenceTypeRole: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRole.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonValue]
+
+    public static func write(_ value: [JsonValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonValue.read(from: &buf))
         }
         return seq
     }
@@ -3505,26 +4202,113 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
 }
 
 
-public typealias JsonObject = String
+
+
+public typealias Interval = TimeInterval
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInterval: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Interval {
+        let builtinValue = try FfiConverterDouble.read(from: &buf)
+        return builtinValue
+    }
+
+    public static func write(_ value: Interval, into buf: inout [UInt8]) {
+        let builtinValue = value
+        return FfiConverterDouble.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: Double) throws -> Interval {
+        let builtinValue = try FfiConverterDouble.lift(value)
+        return builtinValue
+    }
+
+    public static func lower(_ value: Interval) -> Double {
+        let builtinValue = value
+        return FfiConverterDouble.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInterval_lift(_ value: Double) throws -> Interval {
+    return try FfiConverterTypeInterval.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInterval_lower(_ value: Interval) -> Double {
+    return FfiConverterTypeInterval.lower(value)
+}
+
+
+
+public typealias JsonAny = JsonValue
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonAny: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonAny {
+        return try FfiConverterTypeJsonValue.read(from: &buf)
+    }
+
+    public static func write(_ value: JsonAny, into buf: inout [UInt8]) {
+        return FfiConverterTypeJsonValue.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> JsonAny {
+        return try FfiConverterTypeJsonValue_lift(value)
+    }
+
+    public static func lower(_ value: JsonAny) -> RustBuffer {
+        return FfiConverterTypeJsonValue_lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonAny_lift(_ value: RustBuffer) throws -> JsonAny {
+    return try FfiConverterTypeJsonAny.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonAny_lower(_ value: JsonAny) -> RustBuffer {
+    return FfiConverterTypeJsonAny.lower(value)
+}
+
+
+
+public typealias JsonObject = [JsonMember]
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeJsonObject: FfiConverter {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonObject {
-        return try FfiConverterString.read(from: &buf)
+        return try FfiConverterSequenceTypeJsonMember.read(from: &buf)
     }
 
     public static func write(_ value: JsonObject, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        return FfiConverterSequenceTypeJsonMember.write(value, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> JsonObject {
-        return try FfiConverterString.lift(value)
+        return try FfiConverterSequenceTypeJsonMember.lift(value)
     }
 
     public static func lower(_ value: JsonObject) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        return FfiConverterSequenceTypeJsonMember.lower(value)
     }
 }
 
@@ -3541,46 +4325,6 @@ public func FfiConverterTypeJsonObject_lift(_ value: RustBuffer) throws -> JsonO
 #endif
 public func FfiConverterTypeJsonObject_lower(_ value: JsonObject) -> RustBuffer {
     return FfiConverterTypeJsonObject.lower(value)
-}
-
-
-
-public typealias JsonValue = String
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeJsonValue: FfiConverter {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonValue {
-        return try FfiConverterString.read(from: &buf)
-    }
-
-    public static func write(_ value: JsonValue, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
-    }
-
-    public static func lift(_ value: RustBuffer) throws -> JsonValue {
-        return try FfiConverterString.lift(value)
-    }
-
-    public static func lower(_ value: JsonValue) -> RustBuffer {
-        return FfiConverterString.lower(value)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeJsonValue_lift(_ value: RustBuffer) throws -> JsonValue {
-    return try FfiConverterTypeJsonValue.lift(value)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeJsonValue_lower(_ value: JsonValue) -> RustBuffer {
-    return FfiConverterTypeJsonValue.lower(value)
 }
 
 
@@ -3689,6 +4433,39 @@ public func parseResponseFormat(value: String)throws  -> ResponseFormat  {
     )
 })
 }
+/**
+ * Reads a wire value: a known one as its case, any other kept as `Unrecognized`.
+ */
+public func parseEmailType(value: String) -> EmailType  {
+    return try!  FfiConverterTypeEmailType_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_func_parse_email_type(
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads a wire value: a known one as its case, any other kept as `Unrecognized`.
+ */
+public func parseRoleName(value: String) -> RoleName  {
+    return try!  FfiConverterTypeRoleName_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_func_parse_role_name(
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads a wire value: a known one as its case, any other kept as `Unrecognized`.
+ */
+public func parseUserStatus(value: String) -> UserStatus  {
+    return try!  FfiConverterTypeUserStatus_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_truto_ticketing_uniffi_fn_func_parse_user_status(
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -3706,6 +4483,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_truto_ticketing_uniffi_checksum_func_parse_response_format() != 24697) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_func_parse_email_type() != 17804) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_func_parse_role_name() != 47179) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_func_parse_user_status() != 22472) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_truto_ticketing_uniffi_checksum_method_bulkimport_cancel() != 24884) {
@@ -3729,7 +4515,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_create_user_with_format() != 19448) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_start_create_users() != 49172) {
+    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_start_create_users() != 20977) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_truto_ticketing_uniffi_checksum_constructor_trutoclient_new() != 31406) {

@@ -17,7 +17,7 @@ func newUser(from json: JSON) throws -> NewUser {
     var roles: Roles?
     switch json["roles"] {
     case nil: roles = nil
-    case let .string(name)?: roles = .name(name: name)
+    case let .string(name)?: roles = .name(name: parseRoleName(value: name))
     case let value?:
         roles = .objects(roles: (value.arrayValue ?? []).map { (role: JSON) -> Role in
             Role(id: role["id"]?.stringValue, name: role["name"]?.stringValue)
@@ -27,7 +27,7 @@ func newUser(from json: JSON) throws -> NewUser {
     if let list = json["emails"]?.arrayValue {
         emails = try list.map { (email: JSON) throws -> Email in
             guard let address = email["email"]?.stringValue else { throw CaseFailure("an email without `email`") }
-            return Email(email: address, type: email["type"]?.stringValue)
+            return Email(email: address, type: email["type"]?.stringValue.map { parseEmailType(value: $0) })
         }
     }
     return NewUser(
@@ -39,13 +39,13 @@ func newUser(from json: JSON) throws -> NewUser {
         languages: json["languages"]?.stringsValue,
         nickName: json["nick_name"]?.stringValue,
         password: json["password"]?.stringValue.map { SecretString($0) },
-        remoteData: json["remote_data"]?.text,
+        remoteData: json["remote_data"].map(jsonObject(from:)),
         roles: roles,
-        status: json["status"]?.stringValue,
+        status: json["status"]?.stringValue.map { parseUserStatus(value: $0) },
         teamIds: json["team_ids"]?.stringsValue,
         userType: json["user_type"]?.stringValue,
         username: json["username"]?.stringValue,
-        customFields: json["custom_fields"]?.text
+        customFields: json["custom_fields"].map(jsonObject(from:))
     )
 }
 
@@ -62,10 +62,10 @@ func createUserOptions(from json: JSON) throws -> CreateUserOptions {
         collections: (json["collections"]?.arrayValue ?? []).map { CollectionRef(id: $0["id"]?.stringValue ?? "") },
         ignoreRemoteData: json["ignore_remote_data"]?.isTrue ?? false,
         excludeFields: json["exclude_fields"]?.stringsValue ?? [],
-        remoteQuery: json["remote_query"]?.text,
+        remoteQuery: json["remote_query"].map(jsonObject(from:)),
         idempotencyKey: json["idempotency_key"]?.stringValue,
-        timeoutMs: json["timeout_ms"]?.intValue.map { UInt64($0) },
-        maxRetries: json["max_retries"]?.intValue.map { UInt32($0) }
+        timeout: json["timeout_ms"]?.intValue.map { TimeInterval($0) / 1000 },
+        maxRetries: json["max_retries"]?.intValue.map { Int32($0) }
     )
 }
 
@@ -82,7 +82,7 @@ func userJSON(_ user: User) throws -> JSON {
     }
     object["emails"] = .array(user.emails.map { (email: Email) -> JSON in
         var entry: [String: JSON] = ["email": .string(email.email)]
-        if let type = email.type { entry["type"] = .string(type) }
+        if let type = email.type { entry["type"] = .string(type.description) }
         return JSON.object(entry)
     })
     if let isActive = user.isActive { object["is_active"] = .bool(isActive) }
@@ -93,11 +93,47 @@ func userJSON(_ user: User) throws -> JSON {
         if let name = role.name { entry["name"] = .string(name) }
         return JSON.object(entry)
     })
-    if let remoteData = user.remoteData { object["remote_data"] = try JSON.parse(remoteData) }
-    for (key, value) in try JSON.parse(user.extra).objectValue ?? [:] {
-        object[key] = value
+    if let remoteData = user.remoteData { object["remote_data"] = json(from: .object(members: remoteData)) }
+    for member in user.extra {
+        object[member.key] = json(from: member.value)
     }
     return .object(object)
+}
+
+/// A case's JSON as the API's `JsonValue`. Foundation's JSON reader keeps no key order, so
+/// members go in key order; the cases write their objects in key order for that reason.
+func jsonValue(from json: JSON) -> JsonValue {
+    switch json {
+    case .null: return .null
+    case let .bool(value): return .bool(value: value)
+    case let .int(value): return .integer(value: value)
+    case let .double(value): return .float(value: value)
+    case let .string(value): return .string(value: value)
+    case let .array(items): return .array(values: items.map(jsonValue(from:)))
+    case let .object(members):
+        return .object(members: members.keys.sorted().map { JsonMember(key: $0, value: jsonValue(from: members[$0]!)) })
+    }
+}
+
+func jsonObject(from json: JSON) -> JsonObject {
+    guard case let .object(members) = jsonValue(from: json) else { return [] }
+    return members
+}
+
+/// The API's `JsonValue` as the test's `JSON`, to compare with a case.
+func json(from value: JsonValue) -> JSON {
+    switch value {
+    case .null: return .null
+    case let .bool(value): return .bool(value)
+    case let .integer(value): return .int(value)
+    case let .float(value): return .double(value)
+    case let .string(value): return .string(value)
+    case let .array(values): return .array(values.map(json(from:)))
+    case let .object(members):
+        var object: [String: JSON] = [:]
+        for member in members { object[member.key] = json(from: member.value) }
+        return .object(object)
+    }
 }
 
 /// What the conformance cases ask of an error, whichever case of `TrutoError` it is.
@@ -105,14 +141,14 @@ struct ErrorView {
     var kind: String
     var detail: String
     var field: String? = nil
-    var status: UInt16? = nil
+    var status: Int32? = nil
     var requestId: String? = nil
     var missingRequiredFields: [String] = []
     var isRemoteError = false
     var body: String? = nil
     var retryAfter: TimeInterval? = nil
     /// InvalidInput is raised before any request: no attempt was made.
-    var attempts: UInt32 = 0
+    var attempts: Int32 = 0
 }
 
 func errorView(of error: TrutoError) -> ErrorView {

@@ -9,7 +9,7 @@ import XCTest
 final class TrutoClientTests: XCTestCase {
     private var sandbox: SandboxProcess!
     private var client: TrutoClient!
-    private let ada = NewUser(name: "Ada Lovelace", emails: [Email(email: "ada@example.com", type: "primary")])
+    private let ada = NewUser(name: "Ada Lovelace", emails: [Email(email: "ada@example.com", type: .primary)])
 
     override func setUp() async throws {
         // Rate limits off: the concurrency test sends more than Truto's 50 per 10 s per account.
@@ -38,10 +38,10 @@ final class TrutoClientTests: XCTestCase {
     func testCreateUserReturnsTheUnifiedUser() async throws {
         let user = try await client.createUser(integratedAccountId: "sandbox-dixa", user: ada)
         XCTAssertEqual(user.name, "Ada Lovelace")
-        XCTAssertEqual(user.emails, [Email(email: "ada@example.com", type: "primary")])
+        XCTAssertEqual(user.emails, [Email(email: "ada@example.com", type: .primary)])
         XCTAssertEqual(user.isActive, true)
         XCTAssertNotNil(user.remoteData)
-        XCTAssertEqual(user.extra, "{}")
+        XCTAssertTrue(user.extra.isEmpty)
         let stored = try await sandbox.users("sandbox-dixa")
         XCTAssertEqual(stored.count, 1)
     }
@@ -58,7 +58,7 @@ final class TrutoClientTests: XCTestCase {
         XCTAssertNotNil(key)
         XCTAssertEqual(attempts, 1)
         XCTAssertFalse(retryable)
-        XCTAssertTrue(insight?.contains("missing_required_body_fields") ?? false)
+        XCTAssertNotNil(insight?["missing_required_body_fields"])
 
         let unknown = await trutoError { _ = try await self.client.createUser(integratedAccountId: "no-such-account", user: self.ada) }
         XCTAssertEqual(unknown?.kind(), "not_found")
@@ -77,7 +77,7 @@ final class TrutoClientTests: XCTestCase {
         let slow = await trutoError {
             _ = try await self.client.createUser(
                 integratedAccountId: "sandbox-dixa", user: self.ada,
-                options: CreateUserOptions(timeoutMs: 200, maxRetries: 0)
+                options: CreateUserOptions(timeout: 0.2, maxRetries: 0)
             )
         }
         XCTAssertEqual(slow?.kind(), "timeout")
@@ -102,9 +102,12 @@ final class TrutoClientTests: XCTestCase {
         let badEmail = NewUser(name: "Ada", emails: [Email(email: "nobody")])
         let result2 = await field { _ = try await self.client.createUser(integratedAccountId: "sandbox-dixa", user: badEmail) }
         XCTAssertEqual(result2, "emails[0].email")
-        let badJSON = NewUser(name: "Ada", remoteData: "not json")
-        let result3 = await field { _ = try await self.client.createUser(integratedAccountId: "sandbox-dixa", user: badJSON) }
-        XCTAssertEqual(result3, "remote_data")
+        let suspended = NewUser(name: "Ada", emails: ada.emails, status: parseUserStatus(value: "suspended"))
+        let result3 = await field { _ = try await self.client.createUser(integratedAccountId: "sandbox-dixa", user: suspended) }
+        XCTAssertEqual(result3, "status")
+        let negative = CreateUserOptions(timeout: -1)
+        let result8 = await field { _ = try await self.client.createUser(integratedAccountId: "sandbox-dixa", user: self.ada, options: negative) }
+        XCTAssertEqual(result8, "timeout")
         let result4 = await field { _ = try await self.client.createUser(integratedAccountId: "", user: self.ada) }
         XCTAssertEqual(result4, "integrated_account_id")
         let result5 = await field { _ = try parseResponseFormat(value: "xml") }
@@ -149,7 +152,7 @@ final class TrutoClientTests: XCTestCase {
         let names = try await withThrowingTaskGroup(of: String?.self) { group in
             for n in 1 ... count {
                 group.addTask {
-                    let user = NewUser(name: "User \(n)", emails: [Email(email: "user\(n)@example.com", type: "primary")])
+                    let user = NewUser(name: "User \(n)", emails: [Email(email: "user\(n)@example.com", type: .primary)])
                     return try await client.createUser(integratedAccountId: "sandbox-dixa", user: user).name
                 }
             }
@@ -172,7 +175,7 @@ final class TrutoClientTests: XCTestCase {
         let slow = await trutoError {
             _ = try await self.client.createUser(
                 integratedAccountId: "sandbox-dixa", user: self.ada,
-                options: CreateUserOptions(timeoutMs: 300, maxRetries: 0)
+                options: CreateUserOptions(timeout: 0.3, maxRetries: 0)
             )
         }
         XCTAssertEqual(slow?.kind(), "timeout")
@@ -182,12 +185,25 @@ final class TrutoClientTests: XCTestCase {
         XCTAssertEqual(again.name, "Ada Lovelace")
     }
 
-    func testOtherResponseFormatsAnswerJSONTextOrBytes() async throws {
+    func testFreeFormJSONIsStructuredBothWays() async throws {
+        let remoteData = JsonObject(["department": "Engineering", "level": 7, "tags": ["a", "b"], "manager": nil])
+        let user = NewUser(name: "Ada Lovelace", emails: ada.emails, remoteData: remoteData)
+        let created = try await client.createUser(integratedAccountId: "sandbox-dixa", user: user)
+        XCTAssertEqual(created.remoteData?["department"], "Engineering")
+        XCTAssertEqual(created.remoteData?["level"], .integer(value: 7))
+        XCTAssertEqual(created.remoteData?["tags"], ["a", "b"])
+        XCTAssertEqual(parseEmailType(value: "primary"), .primary)
+        XCTAssertEqual(parseEmailType(value: "work"), .unrecognized(value: "work"))
+    }
+
+    func testOtherResponseFormatsAnswerJSONValuesOrBytes() async throws {
         let raw = try await client.createUserWithFormat(
             integratedAccountId: "sandbox-dixa", user: ada, options: CreateUserOptions(), format: .raw
         )
-        guard case let .json(json) = raw else { return XCTFail("expected JSON, got \(raw)") }
-        XCTAssertTrue(json.contains("Ada Lovelace"))
+        guard case let .json(value) = raw, case let .object(members) = value else {
+            return XCTFail("expected a JSON object, got \(raw)")
+        }
+        XCTAssertTrue(members.contains { $0.value == "Ada Lovelace" })
         let stream = try await client.createUserWithFormat(
             integratedAccountId: "sandbox-dixa", user: ada, options: CreateUserOptions(), format: .stream
         )

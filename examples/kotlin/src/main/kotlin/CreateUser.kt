@@ -16,7 +16,9 @@ import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
 import truto.ticketing.ClientConfig
 import truto.ticketing.Email
+import truto.ticketing.EmailType
 import truto.ticketing.NewUser
+import truto.ticketing.RoleName
 import truto.ticketing.Roles
 import truto.ticketing.SecretString
 import truto.ticketing.TrutoClient
@@ -43,8 +45,9 @@ fun main(args: Array<String>) = runBlocking {
             name = "Ada Lovelace",
             firstName = "Ada",
             lastName = "Lovelace",
-            emails = listOf(Email("ada@example.com", "primary")),
-            roles = Roles.Name("member"),
+            emails = listOf(Email("ada@example.com", EmailType.Primary)),
+            roles = Roles.Name(RoleName.Member),
+            remoteData = mapOf("department" to "Engineering"),
         )
         TrutoClient(config).use { client ->
             try {

@@ -1,5 +1,6 @@
 package truto.ticketing
 
+import java.time.Duration
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.assertThrows
 /**
  * Bad input, as a table: every row throws `TrutoException.InvalidInput` naming the field, and
  * the sandbox's request log proves nothing was sent. Kotlin's types rule out most wrong types;
- * the JSON-text fields (`remoteData`, `customFields`, `remoteQuery`) still take any text.
+ * what they allow (an unknown enum value, a negative duration or count) the core refuses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
@@ -22,14 +23,14 @@ class BadInputTest {
     private lateinit var client: TrutoClient
 
     private val account = "sandbox-dixa"
-    private val ada = NewUser(name = "Ada Lovelace", emails = listOf(Email("ada@example.com", "primary")))
+    private val ada = NewUser(name = "Ada Lovelace", emails = listOf(Email("ada@example.com", EmailType.Primary)))
     private val tenMib = "x".repeat(10 * 1024 * 1024)
     private val overLimit = "x".repeat(4097) // the core's limit is 4096 bytes per string
 
     @BeforeAll
     fun start() {
         sandbox = SandboxProcess()
-        client = TrutoClient(ClientConfig(token = SecretString(sandbox.token), baseUrl = sandbox.url, maxRetries = 0u))
+        client = TrutoClient(ClientConfig(token = SecretString(sandbox.token), baseUrl = sandbox.url, maxRetries = 0))
     }
 
     @AfterAll
@@ -89,29 +90,25 @@ class BadInputTest {
         email("an email has no domain", "emails[0].email", Email("ada@")),
         email("a second email has two @", "emails[1].email", Email("a@b.co"), Email("a@b@c")),
         // Outside the enums.
-        email("email type is work", "emails[0].type", Email("ada@example.com", "work")),
-        email("email type is empty", "emails[0].type", Email("ada@example.com", "")),
-        user("role name is empty", "roles", ada.copy(roles = Roles.Name(""))),
-        user("role name is capitalised", "roles", ada.copy(roles = Roles.Name("Owner"))),
-        user("status is upper case", "status", ada.copy(status = "ACTIVE")),
-        user("status is empty", "status", ada.copy(status = "")),
+        email("email type is work", "emails[0].type", Email("ada@example.com", EmailType.of("work"))),
+        email("email type is empty", "emails[0].type", Email("ada@example.com", EmailType.of(""))),
+        user("role name is empty", "roles", ada.copy(roles = Roles.Name(RoleName.of("")))),
+        user("role name is capitalised", "roles", ada.copy(roles = Roles.Name(RoleName.of("Owner")))),
+        user("status is upper case", "status", ada.copy(status = UserStatus.of("ACTIVE"))),
+        user("status is empty", "status", ada.copy(status = UserStatus.of(""))),
         // Not an http(s) URL.
         user("avatar is ftp", "avatar", ada.copy(avatar = "ftp://example.com/ada.png")),
         user("avatar is javascript", "avatar", ada.copy(avatar = "javascript:alert(1)")),
         user("avatar is a relative path", "avatar", ada.copy(avatar = "/img/ada.png")),
-        // JSON text that is not an object.
-        user("remote data is a JSON list", "remote_data", ada.copy(remoteData = "[]")),
-        user("remote data is empty", "remote_data", ada.copy(remoteData = "")),
-        user("custom fields is JSON null", "custom_fields", ada.copy(customFields = "null")),
-        user("custom fields is cut short", "custom_fields", ada.copy(customFields = """{"plan": """)),
-        options("remote query is a JSON string", "remote_query", CreateUserOptions(remoteQuery = "\"x\"")),
         // Call options.
         options("a collection id is empty", "collections[0].id", CreateUserOptions(collections = listOf(CollectionRef("")))),
         options("an excluded field is blank", "exclude_fields[0]", CreateUserOptions(excludeFields = listOf(" "))),
         options("idempotency key is empty", "idempotency_key", CreateUserOptions(idempotencyKey = "")),
         options("idempotency key is 256 characters", "idempotency_key", CreateUserOptions(idempotencyKey = "k".repeat(256))),
         options("idempotency key is not ASCII", "idempotency_key", CreateUserOptions(idempotencyKey = "ключ")),
-        options("call timeout is zero", "timeout", CreateUserOptions(timeoutMs = 0uL)),
+        options("call timeout is zero", "timeout", CreateUserOptions(timeout = Duration.ZERO)),
+        options("call timeout is negative", "timeout", CreateUserOptions(timeout = Duration.ofSeconds(-1))),
+        options("call retries are negative", "max_retries", CreateUserOptions(maxRetries = -1)),
         options("call header name has a space", "headers.x trace", CreateUserOptions(headers = mapOf("x trace" to "1"))),
         options("call header value has CR LF", "headers.x-trace", CreateUserOptions(headers = mapOf("x-trace" to "1\r\nX-Injected: 1"))),
         options("call header is Authorization", "headers.Authorization", CreateUserOptions(headers = mapOf("Authorization" to "Bearer other"))),
@@ -126,7 +123,9 @@ class BadInputTest {
         config("base URL is plain http to a localhost lookalike", "base_url") { it.copy(baseUrl = "http://localhost.example.com") },
         config("base URL carries credentials", "base_url") { it.copy(baseUrl = "https://user:pw@api.truto.one") },
         config("base URL has a fragment", "base_url") { it.copy(baseUrl = "https://api.truto.one/#x") },
-        config("connect timeout is zero", "connect_timeout") { it.copy(connectTimeoutMs = 0uL) },
+        config("connect timeout is zero", "connect_timeout") { it.copy(connectTimeout = Duration.ZERO) },
+        config("timeout is negative", "timeout") { it.copy(timeout = Duration.ofMillis(-5)) },
+        config("retries are negative", "max_retries") { it.copy(maxRetries = -2) },
         config("default header is Idempotency-Key", "headers.Idempotency-Key") { it.copy(headers = mapOf("Idempotency-Key" to "k")) },
         config("default header value holds NUL", "headers.x-team") { it.copy(headers = mapOf("x-team" to "a\u0000b")) },
     )

@@ -1,8 +1,6 @@
 package truto.ticketing
 
 import java.io.File
-import kotlinx.coroutines.flow.toList
-import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
@@ -13,30 +11,32 @@ import kotlinx.serialization.json.jsonArray
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.TestInstance
 
-/**
- * Runs every bulk case of tests/conformance/bulk through `TrutoClient.createUsers` (a
- * `Flow`) against the truto-sandbox binary over HTTPS, as the Rust runner does.
- */
+/** Kotlin's `createUsers` (a `Flow`) runs every bulk case of tests/conformance/bulk ([BulkRunner]). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BulkConformanceTest {
-    private lateinit var sandbox: SandboxProcess
-
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = SandboxProcess("--tls")
-    }
+    private val runner = BulkRunner(KotlinCaller)
 
     @AfterAll
-    fun stopSandbox() {
-        sandbox.close()
-    }
+    fun stopSandbox() = runner.close()
 
     @TestFactory
+    fun cases(): List<DynamicTest> = runner.cases()
+}
+
+/**
+ * Runs every bulk case of tests/conformance/bulk through one JVM surface's `createUsers`
+ * ([Caller]) against the truto-sandbox binary over HTTPS, as the Rust runner does.
+ */
+class BulkRunner(private val caller: Caller) : AutoCloseable {
+    private val sandbox = SandboxProcess("--tls")
+
+    override fun close() = sandbox.close()
+
+    /** One dynamic test per bulk case file, in name order. */
     fun cases(): List<DynamicTest> {
         val cases = File(System.getProperty("truto.conformance.dir") ?: "../../../tests/conformance/cases")
         val folder = File(cases.parentFile, "bulk")
@@ -57,32 +57,27 @@ class BulkConformanceTest {
 
     private fun rowsOf(spec: JsonElement): List<BulkRow> = when (spec) {
         is JsonObject -> (1..spec.long("generate")!!).map { n ->
-            BulkRow(n.toString(), newUserOf(fill(spec["user"]!!, n.toString()).jsonObject))
+            BulkRow(n.toString(), caller.newUser(jvmObjectOf(fill(spec["user"]!!, n.toString()).jsonObject)))
         }
         else -> spec.jsonArray.map { row ->
-            BulkRow(row.jsonObject.str("id")!!, newUserOf(row.jsonObject["user"]!!.jsonObject))
+            BulkRow(row.jsonObject.str("id")!!, caller.newUser(jvmObjectOf(row.jsonObject["user"]!!.jsonObject)))
         }
     }
 
-    private fun runCase(case: JsonObject) = runBlocking {
+    private fun runCase(case: JsonObject) {
         sandbox.reset()
         sandbox.rateLimits(case["rate_limits"] ?: JsonNull)
         val bulk = case["bulk"]!!.jsonObject
         val account = bulk.str("integrated_account_id")!!
         case["faults"]?.let { sandbox.faults(account, it) }
         val given = bulk["options"] as? JsonObject ?: JsonObject(emptyMap())
-        val options = CreateUsersOptions(
-            concurrency = (given.long("concurrency") ?: 8).toUInt(),
-            call = given.long("max_retries")?.let { CreateUserOptions(maxRetries = it.toUInt()) },
-        )
-        val client = TrutoClient(
-            ClientConfig(token = SecretString(sandbox.token), baseUrl = sandbox.url, caCert = sandbox.caPem),
-        )
+        val options = caller.createUsersOptions(given.long("concurrency")?.toInt(), given.long("max_retries")?.toInt())
+        val client = caller.open(caller.clientConfig(sandbox.token, sandbox.url, sandbox.caPem, null, null))
         try {
             val started = System.nanoTime()
             var outcomes = emptyList<RowOutcome>()
             repeat((bulk.long("runs") ?: 1).toInt()) {
-                outcomes = client.createUsers(account, rowsOf(bulk["rows"]!!), options).toList()
+                outcomes = client.createUsers(account, rowsOf(bulk["rows"]!!), options)
             }
             val elapsedMs = (System.nanoTime() - started) / 1_000_000
             check(outcomes, case, rowsOf(bulk["rows"]!!).map { it.id }, elapsedMs)

@@ -25,38 +25,73 @@ fun JsonObject.strings(key: String): List<String>? = (this[key] as? JsonArray)?.
 
 fun JsonObject.flag(key: String): Boolean = (this[key] as? JsonPrimitive)?.content == "true"
 
+/** JSON as the JVM values the API takes and gives for free-form fields. */
+fun jvmValueOf(json: JsonElement): Any? = when (json) {
+    is JsonNull -> null
+    is JsonPrimitive -> when {
+        json.isString -> json.content
+        json.content == "true" || json.content == "false" -> json.content.toBoolean()
+        else -> json.content.toLongOrNull() ?: json.content.toDouble()
+    }
+    is JsonArray -> json.map(::jvmValueOf)
+    is JsonObject -> jvmObjectOf(json)
+}
+
+fun jvmObjectOf(json: JsonObject): Map<String, Any?> = json.mapValues { (_, value) -> jvmValueOf(value) }
+
+/** The JVM values of a free-form field back as JSON, to compare with a case. */
+fun jsonOf(value: Any?): JsonElement = when (value) {
+    null -> JsonNull
+    is Boolean -> JsonPrimitive(value)
+    is Number -> JsonPrimitive(value)
+    is String -> JsonPrimitive(value)
+    is List<*> -> JsonArray(value.map(::jsonOf))
+    is Map<*, *> -> JsonObject(value.entries.associate { (key, item) -> key as String to jsonOf(item) })
+    else -> error("not a JSON value: $value")
+}
+
 private val NEW_USER_FIELDS = setOf(
     "name", "avatar", "emails", "first_name", "last_name", "languages", "nick_name", "password",
     "remote_data", "roles", "status", "team_ids", "user_type", "username", "custom_fields",
 )
 
-/** A case's `user` (Truto's field names) as the data class a Kotlin caller would write. */
-fun newUserOf(json: JsonObject): NewUser {
-    val unknown = json.keys - NEW_USER_FIELDS
+@Suppress("UNCHECKED_CAST")
+private fun Map<String, Any?>.obj(key: String) = this[key] as Map<String, Any?>?
+
+private fun Map<String, Any?>.text(key: String) = this[key] as String?
+
+private fun Map<String, Any?>.texts(key: String) = (this[key] as List<*>?)?.map { it as String }
+
+/** A case's `user` (Truto's field names, as JVM values) as the data class a Kotlin caller would write. */
+fun newUserOf(fields: Map<String, Any?>): NewUser {
+    val unknown = fields.keys - NEW_USER_FIELDS
     require(unknown.isEmpty()) { "the Kotlin runner does not know the user fields $unknown" }
     return NewUser(
-        name = json.str("name"),
-        avatar = json.str("avatar"),
-        emails = (json["emails"] as? JsonArray)?.map {
-            val email = it.jsonObject
-            Email(email = email.str("email") ?: error("an email without `email`: $email"), type = email.str("type"))
+        name = fields.text("name"),
+        avatar = fields.text("avatar"),
+        emails = (fields["emails"] as List<*>?)?.map {
+            @Suppress("UNCHECKED_CAST") val email = it as Map<String, Any?>
+            Email(email = email.text("email") ?: error("an email without `email`: $email"), type = email.text("type")?.let(EmailType::of))
         },
-        firstName = json.str("first_name"),
-        lastName = json.str("last_name"),
-        languages = json.strings("languages"),
-        nickName = json.str("nick_name"),
-        password = json.str("password")?.let(::SecretString),
-        remoteData = json["remote_data"]?.toString(),
-        roles = when (val roles = json["roles"]) {
+        firstName = fields.text("first_name"),
+        lastName = fields.text("last_name"),
+        languages = fields.texts("languages"),
+        nickName = fields.text("nick_name"),
+        password = fields.text("password")?.let(::SecretString),
+        remoteData = fields.obj("remote_data"),
+        roles = when (val roles = fields["roles"]) {
             null -> null
-            is JsonPrimitive -> Roles.Name(roles.content)
-            else -> Roles.Objects(roles.jsonArray.map { Role(id = it.jsonObject.str("id"), name = it.jsonObject.str("name")) })
+            is String -> Roles.Name(RoleName.of(roles))
+            else -> Roles.Objects((roles as List<*>).map {
+                @Suppress("UNCHECKED_CAST") val role = it as Map<String, Any?>
+                Role(id = role.text("id"), name = role.text("name"))
+            })
         },
-        status = json.str("status"),
-        teamIds = json.strings("team_ids"),
-        userType = json.str("user_type"),
-        username = json.str("username"),
-        customFields = json["custom_fields"]?.toString(),
+        status = fields.text("status")?.let(UserStatus::of),
+        teamIds = fields.texts("team_ids"),
+        userType = fields.text("user_type"),
+        username = fields.text("username"),
+        customFields = fields.obj("custom_fields"),
     )
 }
 
@@ -65,17 +100,18 @@ private val OPTION_FIELDS = setOf(
     "idempotency_key", "timeout_ms", "max_retries",
 )
 
-fun optionsOf(json: JsonObject): CreateUserOptions {
-    val unknown = json.keys - OPTION_FIELDS
+/** A case's `options` as a Kotlin caller would write them (the response format is the runner's). */
+fun optionsOf(fields: Map<String, Any?>): CreateUserOptions {
+    val unknown = fields.keys - OPTION_FIELDS
     require(unknown.isEmpty()) { "the Kotlin runner does not know the options $unknown" }
     return CreateUserOptions(
-        collections = (json["collections"] as? JsonArray)?.map { CollectionRef(it.jsonObject.str("id")!!) } ?: emptyList(),
-        ignoreRemoteData = json.flag("ignore_remote_data"),
-        excludeFields = json.strings("exclude_fields") ?: emptyList(),
-        remoteQuery = json["remote_query"]?.toString(),
-        idempotencyKey = json.str("idempotency_key"),
-        timeoutMs = json.long("timeout_ms")?.toULong(),
-        maxRetries = json.long("max_retries")?.toUInt(),
+        collections = (fields["collections"] as List<*>?)?.map { CollectionRef((it as Map<*, *>)["id"] as String) } ?: emptyList(),
+        ignoreRemoteData = fields["ignore_remote_data"] == true,
+        excludeFields = fields.texts("exclude_fields") ?: emptyList(),
+        remoteQuery = fields.obj("remote_query"),
+        idempotencyKey = fields.text("idempotency_key"),
+        timeout = (fields["timeout_ms"] as Long?)?.let(Duration::ofMillis),
+        maxRetries = (fields["max_retries"] as Long?)?.toInt(),
     )
 }
 
@@ -90,7 +126,7 @@ fun userJson(user: User): JsonObject = buildJsonObject {
         user.emails.forEach { email ->
             addJsonObject {
                 put("email", email.email)
-                email.type?.let { put("type", it) }
+                email.type?.let { put("type", it.toString()) }
             }
         }
     })
@@ -108,8 +144,8 @@ fun userJson(user: User): JsonObject = buildJsonObject {
     user.createdAt?.let { put("created_at", it) }
     user.updatedAt?.let { put("updated_at", it) }
     user.etag?.let { put("etag", it) }
-    user.remoteData?.let { put("remote_data", Json.parseToJsonElement(it)) }
-    Json.parseToJsonElement(user.extra).jsonObject.forEach { (key, value) -> put(key, value) }
+    user.remoteData?.let { put("remote_data", jsonOf(it)) }
+    user.extra.forEach { (key, value) -> put(key, jsonOf(value)) }
 }
 
 /** What the conformance cases ask of an error, whichever case of [TrutoException] it is. */
@@ -129,9 +165,9 @@ data class ErrorView(
 
 fun viewOf(e: TrutoException): ErrorView {
     fun api(
-        detail: String, status: UShort?, requestId: String?, missing: List<String>, remote: Boolean,
-        body: String?, retryAfter: Duration?, attempts: UInt,
-    ) = ErrorView(e.kind(), detail, null, status?.toInt(), requestId, missing, remote, body, retryAfter, attempts.toInt())
+        detail: String, status: Int?, requestId: String?, missing: List<String>, remote: Boolean,
+        body: String?, retryAfter: Duration?, attempts: Int,
+    ) = ErrorView(e.kind(), detail, null, status, requestId, missing, remote, body, retryAfter, attempts)
     return when (e) {
         is TrutoException.InvalidInput -> ErrorView(e.kind(), e.detail, field = e.field)
         is TrutoException.BadRequest -> api(e.detail, e.status, e.requestId, e.missingRequiredFields, e.isRemoteError, e.body, e.retryAfter, e.attempts)
@@ -143,10 +179,10 @@ fun viewOf(e: TrutoException): ErrorView {
         is TrutoException.Unprocessable -> api(e.detail, e.status, e.requestId, e.missingRequiredFields, e.isRemoteError, e.body, e.retryAfter, e.attempts)
         is TrutoException.RateLimited -> api(e.detail, e.status, e.requestId, e.missingRequiredFields, e.isRemoteError, e.body, e.retryAfter, e.attempts)
         is TrutoException.Server -> api(e.detail, e.status, e.requestId, e.missingRequiredFields, e.isRemoteError, e.body, e.retryAfter, e.attempts)
-        is TrutoException.Timeout -> ErrorView(e.kind(), e.detail, status = e.status?.toInt(), requestId = e.requestId, attempts = e.attempts.toInt())
-        is TrutoException.Connection -> ErrorView(e.kind(), e.detail, attempts = e.attempts.toInt())
-        is TrutoException.Decode -> ErrorView(e.kind(), e.detail, status = e.status?.toInt(), requestId = e.requestId, body = e.body, attempts = e.attempts.toInt())
-        is TrutoException.Other -> ErrorView(e.kind, e.detail, status = e.status?.toInt(), attempts = e.attempts.toInt())
+        is TrutoException.Timeout -> ErrorView(e.kind(), e.detail, status = e.status, requestId = e.requestId, attempts = e.attempts)
+        is TrutoException.Connection -> ErrorView(e.kind(), e.detail, attempts = e.attempts)
+        is TrutoException.Decode -> ErrorView(e.kind(), e.detail, status = e.status, requestId = e.requestId, body = e.body, attempts = e.attempts)
+        is TrutoException.Other -> ErrorView(e.kind, e.detail, status = e.status, attempts = e.attempts)
     }
 }
 

@@ -2,7 +2,6 @@ package truto.ticketing
 
 import java.io.File
 import java.util.UUID
-import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
@@ -12,31 +11,33 @@ import kotlinx.serialization.json.jsonArray
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.TestInstance
 
+/** Kotlin's suspend calls run every case of tests/conformance/cases ([ConformanceRunner]). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConformanceTest {
+    private val runner = ConformanceRunner(KotlinCaller)
+
+    @AfterAll
+    fun stopSandbox() = runner.close()
+
+    @TestFactory
+    fun cases(): List<DynamicTest> = runner.cases()
+}
+
 /**
- * Runs every case of tests/conformance/cases through `TrutoClient.createUser` against the
+ * Runs every case of tests/conformance/cases through one JVM surface ([Caller]) against the
  * truto-sandbox binary over HTTPS (the client trusting its CA through `caCert`), as the
  * Rust runner (tests/conformance/rust/main.rs) does.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConformanceTest {
-    private lateinit var sandbox: SandboxProcess
+class ConformanceRunner(private val caller: Caller) : AutoCloseable {
+    private val sandbox = SandboxProcess("--tls")
 
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = SandboxProcess("--tls")
-    }
+    override fun close() = sandbox.close()
 
-    @AfterAll
-    fun stopSandbox() {
-        sandbox.close()
-    }
-
-    @TestFactory
+    /** One dynamic test per case file, in name order. */
     fun cases(): List<DynamicTest> {
         val folder = File(System.getProperty("truto.conformance.dir") ?: "../../../tests/conformance/cases")
         val files = folder.listFiles { file -> file.name.endsWith(".json") }?.sortedBy { it.name }.orEmpty()
@@ -53,14 +54,14 @@ class ConformanceTest {
         data class Failure(val error: TrutoException) : Outcome
     }
 
-    private fun runCase(case: JsonObject) = runBlocking {
+    private fun runCase(case: JsonObject) {
         sandbox.reset()
         val call = case["call"]!!.jsonObject
         val account = call.str("integrated_account_id") ?: ""
         case["faults"]?.let { sandbox.faults(account, it) }
 
         val client = try {
-            Result.success(buildClient(case["client"] as? JsonObject ?: JsonObject(emptyMap())))
+            Result.success(open(case["client"] as? JsonObject ?: JsonObject(emptyMap())))
         } catch (error: TrutoException) {
             Result.failure(error)
         }
@@ -85,22 +86,22 @@ class ConformanceTest {
         }
     }
 
-    private fun buildClient(settings: JsonObject) = TrutoClient(
-        ClientConfig(
-            token = SecretString(settings.str("token") ?: sandbox.token),
+    private fun open(settings: JsonObject): Session = caller.open(
+        caller.clientConfig(
+            token = settings.str("token") ?: sandbox.token,
             baseUrl = settings.str("base_url") ?: sandbox.url,
-            maxRetries = settings.long("max_retries")?.toUInt(),
-            timeoutMs = settings.long("timeout_ms")?.toULong(),
             caCert = sandbox.caPem,
+            maxRetries = settings.long("max_retries")?.toInt(),
+            timeoutMs = settings.long("timeout_ms"),
         ),
     )
 
-    private suspend fun makeCall(client: Result<TrutoClient>, call: JsonObject): Outcome {
+    private fun makeCall(client: Result<Session>, call: JsonObject): Outcome {
         val truto = client.getOrElse { return Outcome.Failure(it as TrutoException) }
         return try {
-            val user = newUserOf(call["user"]!!.jsonObject)
+            val user = caller.newUser(jvmObjectOf(call["user"]!!.jsonObject))
             val given = call["options"] as? JsonObject ?: JsonObject(emptyMap())
-            val options = optionsOf(given)
+            val options = caller.createUserOptions(jvmObjectOf(JsonObject(given - "response_format")))
             val format = given.str("response_format")?.let { parseResponseFormat(it) } ?: ResponseFormat.UNIFIED
             val account = call.str("integrated_account_id")!!
             if (format == ResponseFormat.UNIFIED) {
@@ -108,7 +109,7 @@ class ConformanceTest {
             } else {
                 when (val answer = truto.createUserWithFormat(account, user, options, format)) {
                     is CreateUserResponse.Unified -> Outcome.Success(userJson(answer.user), "user")
-                    is CreateUserResponse.Json -> Outcome.Success(Json.parseToJsonElement(answer.json), "json")
+                    is CreateUserResponse.Json -> Outcome.Success(jsonOf(answer.json), "json")
                     is CreateUserResponse.Bytes -> Outcome.Success(
                         runCatching { Json.parseToJsonElement(answer.bytes.decodeToString()) }.getOrDefault(JsonNull),
                         "bytes",

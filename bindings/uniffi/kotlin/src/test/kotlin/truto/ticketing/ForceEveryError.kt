@@ -50,7 +50,7 @@ object ForceEveryError {
         }
 
         SandboxProcess("--token", token, "--no-rate-limits").use { sandbox ->
-            val config = ClientConfig(token = SecretString(token), baseUrl = sandbox.url, timeoutMs = 300uL, maxRetries = 1u)
+            val config = ClientConfig(token = SecretString(token), baseUrl = sandbox.url, timeout = java.time.Duration.ofMillis(300), maxRetries = 1)
             val ada = NewUser(name = "Ada", emails = listOf(Email("ada@example.com")), password = SecretString(password))
             TrutoClient(config).use { client ->
                 for (fault in faults) {
