@@ -13,6 +13,8 @@ use crate::ids;
 /// The facts about the new user that a provider record is made of.
 pub(crate) struct Facts<'a> {
     pub(crate) body: &'a Map<String, Value>,
+    /// A seeded user's own id; otherwise the provider mints one.
+    pub(crate) id: Option<&'a str>,
     /// Pivotal Tracker's project, from the `collections` query parameter.
     pub(crate) collection_id: Option<&'a str>,
     pub(crate) now: &'a str,
@@ -20,6 +22,10 @@ pub(crate) struct Facts<'a> {
 }
 
 impl Facts<'_> {
+    fn id_or(&self, mint: impl FnOnce() -> String) -> String {
+        self.id.map_or_else(mint, str::to_owned)
+    }
+
     fn text(&self, field: &str) -> Option<&str> {
         self.body
             .get(field)
@@ -87,8 +93,24 @@ impl Facts<'_> {
     }
 }
 
+/// Numeric providers write ids as JSON numbers; a seeded id that is not a
+/// number stays a string.
+fn numeric(id: &str) -> Value {
+    id.parse::<u64>()
+        .map_or_else(|_| json!(id), |number| json!(number))
+}
+
 /// The provider's id for the new user (the unified `id`) and its record.
-pub(crate) fn record(integration: Integration, facts: &Facts<'_>) -> (String, Map<String, Value>) {
+/// Accounts that are no integration (the read-only one) get a bare record.
+pub(crate) fn record(
+    integration: Option<Integration>,
+    facts: &Facts<'_>,
+) -> (String, Map<String, Value>) {
+    let Some(integration) = integration else {
+        let id = facts.id_or(ids::uuid);
+        let record = json!({ "id": id });
+        return (id, record.as_object().cloned().unwrap_or_default());
+    };
     let (id, record) = match integration {
         Integration::Dixa => dixa(facts),
         Integration::Freshchat => freshchat(facts),
@@ -110,7 +132,7 @@ pub(crate) fn record(integration: Integration, facts: &Facts<'_>) -> (String, Ma
 }
 
 fn dixa(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::uuid();
+    let id = facts.id_or(ids::uuid);
     let record = json!({
         "id": id,
         "createdAt": facts.now,
@@ -129,7 +151,7 @@ fn dixa(facts: &Facts<'_>) -> (String, Value) {
 }
 
 fn freshchat(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::uuid();
+    let id = facts.id_or(ids::uuid);
     let record = json!({
         "id": id,
         "email": facts.primary_email(),
@@ -152,9 +174,9 @@ fn freshchat(facts: &Facts<'_>) -> (String, Value) {
 }
 
 fn gorgias(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::next_number();
+    let id = facts.id_or(|| ids::next_number().to_string());
     let record = json!({
-        "id": id,
+        "id": numeric(&id),
         "email": facts.primary_email(),
         "name": facts.full_name(),
         "firstname": facts.text("first_name"),
@@ -166,11 +188,11 @@ fn gorgias(facts: &Facts<'_>) -> (String, Value) {
         "updated_datetime": facts.now,
         "meta": {},
     });
-    (id.to_string(), record)
+    (id, record)
 }
 
 fn hive(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::alphanumeric(17);
+    let id = facts.id_or(|| ids::alphanumeric(17));
     let record = json!({
         "id": id,
         "email": facts.primary_email(),
@@ -187,7 +209,7 @@ fn hive(facts: &Facts<'_>) -> (String, Value) {
 }
 
 fn pivotal_tracker(facts: &Facts<'_>) -> (String, Value) {
-    let person_id = ids::next_number();
+    let person_id = facts.id_or(|| ids::next_number().to_string());
     let name = facts.full_name();
     let initials: String = name
         .as_deref()
@@ -207,7 +229,7 @@ fn pivotal_tracker(facts: &Facts<'_>) -> (String, Value) {
         "role": facts.role_name().unwrap_or("member"),
         "person": {
             "kind": "person",
-            "id": person_id,
+            "id": numeric(&person_id),
             "name": name,
             "email": facts.primary_email(),
             "initials": initials,
@@ -215,11 +237,11 @@ fn pivotal_tracker(facts: &Facts<'_>) -> (String, Value) {
         },
         "created_at": facts.now,
     });
-    (person_id.to_string(), record)
+    (person_id, record)
 }
 
 fn planhat(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::object_id();
+    let id = facts.id_or(ids::object_id);
     let record = json!({
         "_id": id,
         "email": facts.primary_email(),
@@ -235,7 +257,7 @@ fn planhat(facts: &Facts<'_>) -> (String, Value) {
 }
 
 fn qualtrics(facts: &Facts<'_>) -> (String, Value) {
-    let id = format!("UR_{}", ids::alphanumeric(15));
+    let id = facts.id_or(|| format!("UR_{}", ids::alphanumeric(15)));
     let language = facts
         .body
         .get("languages")
@@ -258,20 +280,20 @@ fn qualtrics(facts: &Facts<'_>) -> (String, Value) {
 }
 
 fn reamaze(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::next_number();
+    let id = facts.id_or(|| ids::next_number().to_string());
     let record = json!({
-        "id": id,
+        "id": numeric(&id),
         "name": facts.full_name(),
         "email": facts.primary_email(),
         "created_at": facts.now,
     });
-    (id.to_string(), record)
+    (id, record)
 }
 
 fn solarwinds(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::next_number();
+    let id = facts.id_or(|| ids::next_number().to_string());
     let record = json!({
-        "id": id,
+        "id": numeric(&id),
         "name": facts.full_name(),
         "email": facts.primary_email(),
         "disabled": !facts.active,
@@ -281,12 +303,12 @@ fn solarwinds(facts: &Facts<'_>) -> (String, Value) {
         "created_at": facts.now,
         "updated_at": facts.now,
     });
-    (id.to_string(), record)
+    (id, record)
 }
 
 fn teamwork(facts: &Facts<'_>) -> (String, Value) {
     // Teamwork's v1 API spells ids as strings and keys with hyphens.
-    let id = ids::next_number().to_string();
+    let id = facts.id_or(|| ids::next_number().to_string());
     let record = json!({
         "id": id,
         "first-name": facts.text("first_name"),
