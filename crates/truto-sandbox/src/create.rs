@@ -7,7 +7,7 @@ use http::StatusCode;
 use crate::accounts::Integration;
 use crate::idempotency::Claim;
 use crate::reply::{self, Outcome};
-use crate::store::Record;
+use crate::store::{self, Record};
 use crate::timestamp;
 use crate::unified::{self, Origin};
 use crate::users::Call;
@@ -36,7 +36,7 @@ pub(crate) fn create(
     let now = timestamp::now_rfc3339();
     let origin = Origin::fresh(&now, collection_ids.first().copied());
     let user = unified::new_user(Some(integration), &fields, &origin);
-    let stored = Bytes::from(serde_json::to_vec(&user).unwrap_or_default());
+    let stored = store::serialize(&user);
     let body = if call.shape.is_full_user() {
         stored.clone()
     } else {

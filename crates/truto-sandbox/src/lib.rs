@@ -52,6 +52,7 @@ mod server;
 mod sort;
 mod state;
 mod store;
+mod template;
 mod timestamp;
 mod tls;
 mod unified;

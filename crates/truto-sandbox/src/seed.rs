@@ -4,13 +4,14 @@
 
 use std::fmt;
 
-use bytes::Bytes;
+use bytes::BytesMut;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::accounts::{self, Account, Integration};
 use crate::ids;
-use crate::store::{DuplicateId, Record, UserStore};
+use crate::store::{self, DuplicateId, Record, UserStore};
+use crate::template::Compiled;
 use crate::timestamp::{self, Timestamp};
 use crate::unified::{self, Origin};
 
@@ -134,11 +135,7 @@ pub(crate) fn seed(store: &UserStore, seed: &Seed) -> Result<usize, SeedError> {
     }
     let now = timestamp::now_rfc3339();
     let collections: Vec<&str> = seed.collection.iter().map(String::as_str).collect();
-    let seeder = Seeder {
-        integration,
-        now: &now,
-        collections: &collections,
-    };
+    let seeder = Seeder::new(integration, &now, &collections);
     let mut records = Vec::with_capacity(seed.users.len() + seed.generate);
     for (i, user) in seed.users.iter().enumerate() {
         let record = seeder
@@ -148,13 +145,17 @@ pub(crate) fn seed(store: &UserStore, seed: &Seed) -> Result<usize, SeedError> {
     }
     if seed.generate > 0 {
         let template = seed.template.clone().unwrap_or_else(default_template);
-        for n in 1..=seed.generate {
-            let user = fill(&template, &n.to_string());
-            let record = seeder
-                .record(&user)
-                .map_err(|message| SeedError::Invalid(format!("template, user {n}: {message}")))?;
-            records.push(record);
-        }
+        let generated = match Compiled::new(&seeder, &template, seed.generate) {
+            Some(compiled) => generate(seed.generate, |n, buffer| Ok(compiled.record(n, buffer))),
+            // Templates the compiled form cannot reproduce exactly (and
+            // invalid ones, which this way reports) are made one by one.
+            None => generate(seed.generate, |n, _| {
+                seeder
+                    .record(&fill(&template, &n.to_string()))
+                    .map_err(|message| format!("template, user {n}: {message}"))
+            }),
+        };
+        records.extend(generated.map_err(SeedError::Invalid)?);
     }
     let count = records.len();
     store
@@ -165,6 +166,48 @@ pub(crate) fn seed(store: &UserStore, seed: &Seed) -> Result<usize, SeedError> {
     Ok(count)
 }
 
+/// Below this many, one thread makes them all faster than several would.
+const PARALLEL_FROM: usize = 10_000;
+
+/// Users 1 to `count`, made on every core when there are many; the first
+/// error, if any.
+fn generate(
+    count: usize,
+    make: impl Fn(usize, &mut BytesMut) -> Result<Record, String> + Sync,
+) -> Result<Vec<Record>, String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(count.div_ceil(PARALLEL_FROM))
+        .max(1);
+    let make_range = |numbers: std::ops::RangeInclusive<usize>| {
+        let mut buffer = BytesMut::new();
+        numbers
+            .map(|n| make(n, &mut buffer))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    if threads == 1 {
+        return make_range(1..=count);
+    }
+    let share = count.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..threads)
+            .map(|part| {
+                let numbers = part * share + 1..=((part + 1) * share).min(count);
+                let make_range = &make_range;
+                scope.spawn(move || make_range(numbers))
+            })
+            .collect();
+        let mut records = Vec::with_capacity(count);
+        for part in parts {
+            let part = part
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            records.extend(part?);
+        }
+        Ok(records)
+    })
+}
+
 fn default_template() -> Value {
     json!({
         "name": "User {n}",
@@ -173,7 +216,7 @@ fn default_template() -> Value {
 }
 
 /// `{n}` replaced in every string of the template.
-fn fill(template: &Value, n: &str) -> Value {
+pub(crate) fn fill(template: &Value, n: &str) -> Value {
     match template {
         Value::String(text) if text.contains("{n}") => Value::String(text.replace("{n}", n)),
         Value::Array(items) => Value::Array(items.iter().map(|item| fill(item, n)).collect()),
@@ -187,14 +230,36 @@ fn fill(template: &Value, n: &str) -> Value {
     }
 }
 
-struct Seeder<'a> {
-    integration: Option<Integration>,
+pub(crate) struct Seeder<'a> {
+    pub(crate) integration: Option<Integration>,
     now: &'a str,
-    collections: &'a [&'a str],
+    pub(crate) collections: &'a [&'a str],
 }
 
-impl Seeder<'_> {
-    fn record(&self, user: &Value) -> Result<Record, String> {
+impl<'a> Seeder<'a> {
+    pub(crate) fn new(
+        integration: Option<Integration>,
+        now: &'a str,
+        collections: &'a [&'a str],
+    ) -> Self {
+        Self {
+            integration,
+            now,
+            collections,
+        }
+    }
+
+    pub(crate) fn record(&self, user: &Value) -> Result<Record, String> {
+        self.build(user, true)
+    }
+
+    /// Like `record`, but a numeric `id` is not reserved: for the compiled
+    /// template's prototype, whose id is a placeholder.
+    pub(crate) fn prototype(&self, user: &Value) -> Result<Record, String> {
+        self.build(user, false)
+    }
+
+    fn build(&self, user: &Value, reserve_id: bool) -> Result<Record, String> {
         let Value::Object(fields) = user else {
             return Err("a user must be a JSON object".to_owned());
         };
@@ -245,7 +310,9 @@ impl Seeder<'_> {
         if !errors.is_empty() {
             return Err(errors.join("; "));
         }
-        if let Some(number) = id.as_deref().and_then(|id| id.parse::<u64>().ok()) {
+        if let Some(number) = id.as_deref().and_then(|id| id.parse::<u64>().ok())
+            && reserve_id
+        {
             ids::reserve_number(number);
         }
         let origin = Origin {
@@ -257,7 +324,7 @@ impl Seeder<'_> {
             collection_id: self.collections.first().copied(),
         };
         let user = unified::new_user(self.integration, fields, &origin);
-        let bytes = Bytes::from(serde_json::to_vec(&user).unwrap_or_default());
+        let bytes = store::serialize(&user);
         Ok(Record::new(&user, bytes, None, self.collections))
     }
 }
