@@ -146,10 +146,12 @@ pub(crate) fn seed(store: &UserStore, seed: &Seed) -> Result<usize, SeedError> {
     if seed.generate > 0 {
         let template = seed.template.clone().unwrap_or_else(default_template);
         let generated = match Compiled::new(&seeder, &template, seed.generate) {
-            Some(compiled) => generate(seed.generate, |n, buffer| Ok(compiled.record(n, buffer))),
+            Some(compiled) => generate(seed.generate, |n, left, buffer| {
+                Ok(compiled.record(n, left, buffer))
+            }),
             // Templates the compiled form cannot reproduce exactly (and
             // invalid ones, which this way reports) are made one by one.
-            None => generate(seed.generate, |n, _| {
+            None => generate(seed.generate, |n, _, _| {
                 seeder
                     .record(&fill(&template, &n.to_string()))
                     .map_err(|message| format!("template, user {n}: {message}"))
@@ -170,10 +172,11 @@ pub(crate) fn seed(store: &UserStore, seed: &Seed) -> Result<usize, SeedError> {
 const PARALLEL_FROM: usize = 10_000;
 
 /// Users 1 to `count`, made on every core when there are many; the first
-/// error, if any.
+/// error, if any. `make` gets a user's number, how many its thread has
+/// still to make (this one included), and that thread's buffer.
 fn generate(
     count: usize,
-    make: impl Fn(usize, &mut BytesMut) -> Result<Record, String> + Sync,
+    make: impl Fn(usize, usize, &mut BytesMut) -> Result<Record, String> + Sync,
 ) -> Result<Vec<Record>, String> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -181,8 +184,9 @@ fn generate(
         .max(1);
     let make_range = |numbers: std::ops::RangeInclusive<usize>| {
         let mut buffer = BytesMut::new();
+        let last = *numbers.end();
         numbers
-            .map(|n| make(n, &mut buffer))
+            .map(|n| make(n, last + 1 - n, &mut buffer))
             .collect::<Result<Vec<_>, _>>()
     };
     if threads == 1 {

@@ -91,7 +91,12 @@ pub(crate) fn serialize(user: &Map<String, Value>) -> Bytes {
         scratch.clear();
         // Writing a JSON map of strings into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *scratch, user);
-        Bytes::copy_from_slice(&scratch)
+        let bytes = Bytes::copy_from_slice(&scratch);
+        // One huge user must not keep its buffer's size for good.
+        if scratch.capacity() > 1 << 20 {
+            *scratch = Vec::with_capacity(4096);
+        }
+        bytes
     })
 }
 

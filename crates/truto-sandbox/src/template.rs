@@ -84,14 +84,23 @@ impl<'a> Compiled<'a> {
     }
 
     /// User number `n`, with a freshly minted id and etag, written into
-    /// `buffer` (replaced by a new one when full).
-    pub(crate) fn record(&self, n: usize, buffer: &mut BytesMut) -> Record {
+    /// `buffer`; when that is full, a new one is made, sized for the
+    /// `still_to_write` users (this one included) up to `BUFFER_BYTES`, so
+    /// a small seed does not hold megabytes.
+    pub(crate) fn record(&self, n: usize, still_to_write: usize, buffer: &mut BytesMut) -> Record {
         let id = providers::mint_id(self.seeder.integration);
         let etag = crate::ids::hex(20);
-        self.record_with(n, &id, &etag, buffer)
+        self.record_with(n, &id, &etag, still_to_write, buffer)
     }
 
-    fn record_with(&self, n: usize, id: &str, etag: &str, buffer: &mut BytesMut) -> Record {
+    fn record_with(
+        &self,
+        n: usize,
+        id: &str,
+        etag: &str,
+        still_to_write: usize,
+        buffer: &mut BytesMut,
+    ) -> Record {
         let number = n.to_string();
         let fill = |piece: &'_ Piece| -> usize {
             match piece {
@@ -103,7 +112,8 @@ impl<'a> Compiled<'a> {
         };
         let len: usize = self.pieces.iter().map(fill).sum();
         if buffer.capacity() < len {
-            *buffer = BytesMut::with_capacity(BUFFER_BYTES.max(len));
+            let wanted = len.saturating_mul(still_to_write.max(1)).min(BUFFER_BYTES);
+            *buffer = BytesMut::with_capacity(wanted.max(len));
         }
         for piece in &self.pieces {
             buffer.extend_from_slice(match piece {
@@ -146,7 +156,7 @@ impl<'a> Compiled<'a> {
         let Ok(expected) = self.seeder.record(&user) else {
             return false;
         };
-        let compiled = self.record_with(n, &id, &etag, buffer);
+        let compiled = self.record_with(n, &id, &etag, 1, buffer);
         compiled.user == expected.user && compiled.summary == expected.summary
     }
 }
@@ -279,15 +289,18 @@ mod tests {
         let template = json!({"name": "A{n}b{n}", "emails": [{"email": "X{n}@Y.com"}]});
         let compiled = Compiled::new(&seeder, &template, 3).unwrap();
         let mut buffer = BytesMut::new();
-        let first = compiled.record(1, &mut buffer);
-        let second = compiled.record(22, &mut buffer);
-        assert_eq!(second.summary.name.as_deref(), Some("a22b22"));
-        assert_eq!(&*second.summary.emails, [Box::from("x22@y.com")]);
+        let first = compiled.record(1, 2, &mut buffer);
+        let second = compiled.record(2, 1, &mut buffer);
+        assert_eq!(buffer.capacity(), 0, "sized for exactly the two users");
         assert_eq!(
             first.user.as_ptr().wrapping_add(first.user.len()),
-            second.user.as_ptr()
+            second.user.as_ptr(),
+            "one buffer"
         );
-        let user: Value = serde_json::from_slice(&second.user).unwrap();
+        let third = compiled.record(22, 1, &mut buffer);
+        assert_eq!(third.summary.name.as_deref(), Some("a22b22"));
+        assert_eq!(&*third.summary.emails, [Box::from("x22@y.com")]);
+        let user: Value = serde_json::from_slice(&third.user).unwrap();
         assert_eq!(user["name"], "A22b22");
         assert_eq!(numbered("no mark", "1"), Box::from("no mark"));
     }
