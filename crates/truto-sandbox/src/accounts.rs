@@ -1,5 +1,5 @@
-//! The integrated accounts the sandbox knows, and what each integration
-//! requires to create a user.
+//! The integrated accounts the sandbox knows, what each integration requires
+//! to create a user, and which users methods it supports.
 
 /// One account per integration that supports creating users; the integration
 /// is the account name without `sandbox-`.
@@ -77,9 +77,69 @@ impl Integration {
         }
     }
 
-    /// Pivotal Tracker adds users to a project, named by `collections`.
+    /// Pivotal Tracker's users belong to a project, named by `collections`
+    /// (on create and list).
     pub(crate) fn requires_collection(self) -> bool {
         self == Self::PivotalTracker
+    }
+
+    /// Whether Truto's reference lists this method for this integration.
+    /// Everyone lists, gets and creates; update and delete are narrower.
+    pub(crate) fn supports(self, method: UsersMethod) -> bool {
+        match method {
+            UsersMethod::List | UsersMethod::Get | UsersMethod::Create => true,
+            UsersMethod::Update => !matches!(self, Self::Gorgias | Self::Reamaze),
+            UsersMethod::Delete => self != Self::Reamaze,
+        }
+    }
+
+    /// The name Truto's messages use.
+    pub(crate) fn display_name(self) -> &'static str {
+        match self {
+            Self::Dixa => "Dixa",
+            Self::Freshchat => "Freshchat",
+            Self::Gorgias => "Gorgias",
+            Self::Hive => "Hive",
+            Self::PivotalTracker => "Pivotal Tracker",
+            Self::Planhat => "Planhat",
+            Self::QualtricsCoreXm => "Qualtrics CoreXM",
+            Self::Reamaze => "Re:amaze",
+            Self::SolarWindsServiceDesk => "SolarWinds Service Desk",
+            Self::Teamwork => "Teamwork",
+        }
+    }
+}
+
+/// The five methods of the users resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UsersMethod {
+    List,
+    Get,
+    Create,
+    Update,
+    Delete,
+}
+
+impl UsersMethod {
+    /// As Truto's messages name it: `"... does not support update for ticketing/users"`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::List => "list",
+            Self::Get => "get",
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+        }
+    }
+
+    /// Writes are what a read-only account refuses.
+    pub(crate) fn writes(self) -> bool {
+        matches!(self, Self::Create | Self::Update | Self::Delete)
+    }
+
+    /// Truto honours `Idempotency-Key` on POST and PATCH.
+    pub(crate) fn takes_idempotency_key(self) -> bool {
+        matches!(self, Self::Create | Self::Update)
     }
 }
 
@@ -138,6 +198,33 @@ mod tests {
         );
         assert_eq!(lookup("sandbox-blocked"), Some(Account::Blocked));
         assert_eq!(lookup("sandbox-readonly-x"), Some(Account::ReadOnly));
+    }
+
+    #[test]
+    fn update_and_delete_are_not_everywhere() {
+        let unsupported: Vec<(&str, &str)> = INTEGRATIONS
+            .iter()
+            .flat_map(|integration| {
+                [
+                    UsersMethod::List,
+                    UsersMethod::Get,
+                    UsersMethod::Create,
+                    UsersMethod::Update,
+                    UsersMethod::Delete,
+                ]
+                .into_iter()
+                .filter(|method| !integration.supports(*method))
+                .map(|method| (integration.display_name(), method.name()))
+            })
+            .collect();
+        assert_eq!(
+            unsupported,
+            [
+                ("Gorgias", "update"),
+                ("Re:amaze", "update"),
+                ("Re:amaze", "delete")
+            ]
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::faults::Fault;
 use crate::query;
 use crate::reply::{self, Reply};
+use crate::seed::{self, Seed, SeedError};
 use crate::state::State;
 
 pub(crate) const PREFIX: &str = "/_sandbox/";
@@ -54,6 +55,7 @@ pub(crate) fn handle(state: &State, peer: SocketAddr, parts: &Parts, body: &Byte
             Err(error) => reply::error(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
         },
         ("rate_limits", &Method::POST) => set_rate_limits(state, body),
+        ("seed", &Method::POST) => seed_users(state, body),
         ("stats", &Method::GET) => reply::json(
             StatusCode::OK,
             serde_json::json!({ "connections_accepted": state.stats.connections() })
@@ -64,7 +66,7 @@ pub(crate) fn handle(state: &State, peer: SocketAddr, parts: &Parts, body: &Byte
             state.reset();
             reply::no_content()
         }
-        ("faults" | "users" | "requests" | "stats" | "rate_limits" | "reset", _) => {
+        ("faults" | "users" | "requests" | "stats" | "rate_limits" | "seed" | "reset", _) => {
             reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
         }
         _ => reply::error(StatusCode::NOT_FOUND, "Not Found"),
@@ -96,6 +98,30 @@ fn set_rate_limits(state: &State, body: &Bytes) -> Reply {
     };
     state.rate_limiter.set_limits(limits);
     reply::no_content()
+}
+
+fn seed_users(state: &State, body: &Bytes) -> Reply {
+    let request: Seed = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        Err(error) => {
+            return reply::error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Expected {{\"integrated_account_id\": string, \"users\": [user, ...], \"generate\": n, \"template\": user, \"collection\": id}}: {error}"
+                ),
+            );
+        }
+    };
+    match seed::seed(&state.users, &request) {
+        Ok(count) => reply::json(
+            StatusCode::OK,
+            serde_json::json!({ "seeded": count }).to_string(),
+        ),
+        Err(error @ SeedError::UnknownAccount(_)) => {
+            reply::error(StatusCode::NOT_FOUND, &error.to_string())
+        }
+        Err(error) => reply::error(StatusCode::BAD_REQUEST, &error.to_string()),
+    }
 }
 
 fn push_faults(state: &State, body: &Bytes) -> Reply {

@@ -29,8 +29,8 @@ pub struct SandboxConfig {
     /// Serve HTTPS, with a certificate authority made at start
     /// ([`Sandbox::ca_pem`](crate::Sandbox::ca_pem)), instead of plain HTTP.
     pub tls: bool,
-    /// Added to every create before it is answered, as a provider's round trip would
-    /// be (default none).
+    /// Added to every request to the users resource (every method) before
+    /// it is answered, as a provider's round trip would be (default none).
     pub latency: Duration,
 }
 

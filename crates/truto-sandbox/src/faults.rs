@@ -240,7 +240,8 @@ impl Fault {
     pub(crate) fn raw_body_bytes(&self) -> Option<Result<Vec<u8>, String>> {
         if let Some(encoded) = &self.body_base64 {
             return Some(
-                decode_base64(encoded).ok_or_else(|| "body_base64 is not valid base64".to_owned()),
+                crate::base64::decode(encoded)
+                    .ok_or_else(|| "body_base64 is not valid base64".to_owned()),
             );
         }
         if !self.body_parts.is_empty() {
@@ -317,54 +318,9 @@ fn generate_body(parts: &[BodyPart]) -> Result<Vec<u8>, String> {
     Ok(body)
 }
 
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    fn sextet(byte: u8) -> Option<u32> {
-        Some(match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        } as u32)
-    }
-    let symbols: Vec<u8> = text
-        .bytes()
-        .filter(|byte| !byte.is_ascii_whitespace())
-        .collect();
-    let symbols = symbols
-        .strip_suffix(b"==")
-        .or_else(|| symbols.strip_suffix(b"="))
-        .unwrap_or(&symbols);
-    if symbols.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(symbols.len() * 3 / 4);
-    for chunk in symbols.chunks(4) {
-        let mut acc = 0u32;
-        for (i, byte) in chunk.iter().enumerate() {
-            acc |= sextet(*byte)? << (18 - 6 * i);
-        }
-        let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_decodes_padded_unpadded_and_url_safe() {
-        assert_eq!(decode_base64("aGVsbG8=").unwrap(), b"hello");
-        assert_eq!(decode_base64("aGVsbG8").unwrap(), b"hello");
-        assert_eq!(decode_base64("aGk=").unwrap(), b"hi");
-        assert_eq!(decode_base64("/_-+").unwrap(), vec![0xff, 0xff, 0xbe]);
-        assert_eq!(decode_base64("").unwrap(), b"");
-        assert!(decode_base64("a").is_none());
-        assert!(decode_base64("a*==").is_none());
-    }
 
     #[test]
     fn body_parts_concatenate_and_are_capped() {

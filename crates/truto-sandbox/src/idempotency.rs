@@ -1,4 +1,7 @@
-//! `Idempotency-Key` records: one successful create per (account, key).
+//! `Idempotency-Key` records: one successful create or update per
+//! (account, key). A record remembers which request made it (`POST
+//! /unified/ticketing/users`, `PATCH /unified/ticketing/users/42`), so a key
+//! reused for another method or another user is a conflict, not a replay.
 //!
 //! A key is claimed for the whole time a request is handled, so a retry that
 //! arrives while the first attempt is still running (a client timed out and
@@ -11,14 +14,22 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use http::header::HeaderName;
 use http::{HeaderValue, StatusCode};
+use serde_json::{Map, Value};
 use tokio::sync::watch;
 
+use crate::body::Body;
+use crate::reply::{self, Reply};
 use crate::state::lock;
+
+const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 
 /// A successful answer, kept to be replayed byte for byte.
 #[derive(Debug)]
 pub(crate) struct Recorded {
+    /// `METHOD /path` of the request that produced it.
+    pub(crate) request_line: Box<str>,
     /// The request body that produced it, to tell a replay from a reuse.
     pub(crate) request_body: Bytes,
     pub(crate) status: StatusCode,
@@ -53,6 +64,47 @@ pub(crate) struct Claim<'a> {
     recorded: Option<Arc<Recorded>>,
     // Dropped after `Drop::drop` has cleared the slot, which wakes waiters.
     _release: watch::Sender<()>,
+}
+
+impl Recorded {
+    /// The answer to a request with this record's key: the first answer
+    /// again, if it is the same request; else a 409.
+    pub(crate) fn replay_or_conflict(
+        &self,
+        request_line: &str,
+        body: &Bytes,
+        fields: &Map<String, Value>,
+    ) -> Reply {
+        if *self.request_line != *request_line {
+            return reply::error(
+                StatusCode::CONFLICT,
+                &format!(
+                    "This Idempotency-Key was already used for another request ({})",
+                    self.request_line
+                ),
+            );
+        }
+        // Byte equality is the common case (a client retrying its own bytes);
+        // otherwise equal JSON in another spelling is still the same request.
+        let same_body = self.request_body == *body
+            || serde_json::from_slice::<Value>(&self.request_body)
+                .is_ok_and(|previous| previous.as_object() == Some(fields));
+        if !same_body {
+            return reply::error(
+                StatusCode::CONFLICT,
+                "This Idempotency-Key was already used with a different request body",
+            );
+        }
+        let mut reply = reply::with_content_type(
+            self.status,
+            self.content_type.clone(),
+            Body::full(self.body.clone()),
+        );
+        reply
+            .headers_mut()
+            .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+        reply
+    }
 }
 
 impl IdempotencyRecords {
@@ -144,6 +196,7 @@ mod tests {
 
     fn recorded(body: &'static [u8]) -> Recorded {
         Recorded {
+            request_line: "POST /x".into(),
             request_body: Bytes::from_static(b"{}"),
             status: StatusCode::CREATED,
             content_type: HeaderValue::from_static("application/json"),

@@ -16,7 +16,7 @@ use truto_sandbox::{RateLimits, Sandbox, SandboxConfig};
 const USAGE: &str = "\
 Usage: truto-sandbox [OPTIONS]
 
-A local server that imitates Truto's Unified Ticketing API (create user).
+A local server that imitates Truto's Unified Ticketing API (the users resource).
 Prints `listening on http://127.0.0.1:PORT` first (https:// with --tls); stops
 on SIGTERM, SIGINT, or when its stdin (a pipe) is closed.
 
@@ -25,7 +25,7 @@ Options:
   --token T           API token to accept (default sandbox-token)
   --tls               serve HTTPS with a CA and a localhost certificate made at start
   --ca-out PATH       with --tls, write the CA's certificate (PEM) to PATH first
-  --latency-ms N      add N ms to every create, as a provider's round trip would
+  --latency-ms N      add N ms to every users request, as a provider's round trip would
   --no-rate-limits    never answer 429 unless a fault says so
   --account-limit N   requests per integrated account per window (default 50)
   --token-limit N     requests per API token per window (default 500)

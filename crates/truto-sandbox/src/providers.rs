@@ -13,6 +13,8 @@ use crate::ids;
 /// The facts about the new user that a provider record is made of.
 pub(crate) struct Facts<'a> {
     pub(crate) body: &'a Map<String, Value>,
+    /// A seeded user's own id; otherwise the provider mints one.
+    pub(crate) id: Option<&'a str>,
     /// Pivotal Tracker's project, from the `collections` query parameter.
     pub(crate) collection_id: Option<&'a str>,
     pub(crate) now: &'a str,
@@ -87,19 +89,66 @@ impl Facts<'_> {
     }
 }
 
-/// The provider's id for the new user (the unified `id`) and its record.
-pub(crate) fn record(integration: Integration, facts: &Facts<'_>) -> (String, Map<String, Value>) {
-    let (id, record) = match integration {
-        Integration::Dixa => dixa(facts),
-        Integration::Freshchat => freshchat(facts),
-        Integration::Gorgias => gorgias(facts),
-        Integration::Hive => hive(facts),
-        Integration::PivotalTracker => pivotal_tracker(facts),
-        Integration::Planhat => planhat(facts),
-        Integration::QualtricsCoreXm => qualtrics(facts),
-        Integration::Reamaze => reamaze(facts),
-        Integration::SolarWindsServiceDesk => solarwinds(facts),
-        Integration::Teamwork => teamwork(facts),
+/// Numeric providers write ids as JSON numbers; a seeded id that is not a
+/// number stays a string.
+fn numeric(id: &str) -> Value {
+    id.parse::<u64>()
+        .map_or_else(|_| json!(id), |number| json!(number))
+}
+
+/// A new id, as this provider would mint it (a UUID for accounts that are
+/// no integration).
+pub(crate) fn mint_id(integration: Option<Integration>) -> String {
+    match integration {
+        None | Some(Integration::Dixa | Integration::Freshchat) => ids::uuid(),
+        Some(
+            Integration::Gorgias
+            | Integration::PivotalTracker
+            | Integration::Reamaze
+            | Integration::SolarWindsServiceDesk
+            | Integration::Teamwork,
+        ) => ids::next_number().to_string(),
+        Some(Integration::Hive) => ids::alphanumeric(17),
+        Some(Integration::Planhat) => ids::object_id(),
+        Some(Integration::QualtricsCoreXm) => format!("UR_{}", ids::alphanumeric(15)),
+    }
+}
+
+/// Whether [`mint_id`] makes decimal numbers (written as JSON numbers in
+/// some records).
+pub(crate) fn mints_numbers(integration: Option<Integration>) -> bool {
+    matches!(
+        integration,
+        Some(
+            Integration::Gorgias
+                | Integration::PivotalTracker
+                | Integration::Reamaze
+                | Integration::SolarWindsServiceDesk
+                | Integration::Teamwork
+        )
+    )
+}
+
+/// The provider's id for the new user (the unified `id`: the seeded one,
+/// or a fresh one) and its record. Accounts that are no integration (the
+/// read-only one) get a bare record.
+pub(crate) fn record(
+    integration: Option<Integration>,
+    facts: &Facts<'_>,
+) -> (String, Map<String, Value>) {
+    let id = facts.id.map_or_else(|| mint_id(integration), str::to_owned);
+    let record = match integration {
+        None => json!({ "id": id }),
+        Some(Integration::Dixa) => dixa(&id, facts),
+        Some(Integration::Freshchat) => freshchat(&id, facts),
+        Some(Integration::Gorgias) => gorgias(&id, facts),
+        Some(Integration::Hive) => hive(&id, facts),
+        Some(Integration::PivotalTracker) => pivotal_tracker(&id, facts),
+        Some(Integration::Planhat) => planhat(&id, facts),
+        Some(Integration::QualtricsCoreXm) => qualtrics(&id, facts),
+        Some(Integration::Reamaze) => reamaze(&id, facts),
+        Some(Integration::SolarWindsServiceDesk) => solarwinds(&id, facts),
+        Some(Integration::Teamwork) => teamwork(&id, facts),
     };
     // Providers answer null for what they were not told, so the nulls stay
     // in the raw record; the unified user is what omits them.
@@ -109,9 +158,8 @@ pub(crate) fn record(integration: Integration, facts: &Facts<'_>) -> (String, Ma
     }
 }
 
-fn dixa(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::uuid();
-    let record = json!({
+fn dixa(id: &str, facts: &Facts<'_>) -> Value {
+    json!({
         "id": id,
         "createdAt": facts.now,
         "displayName": facts.full_name(),
@@ -124,13 +172,11 @@ fn dixa(facts: &Facts<'_>) -> (String, Value) {
         "lastName": facts.text("last_name"),
         "middleNames": [],
         "roles": facts.role_name().map(|role| vec![role.to_uppercase()]).unwrap_or_default(),
-    });
-    (id, record)
+    })
 }
 
-fn freshchat(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::uuid();
-    let record = json!({
+fn freshchat(id: &str, facts: &Facts<'_>) -> Value {
+    json!({
         "id": id,
         "email": facts.primary_email(),
         "first_name": facts.text("first_name").or(facts.text("nick_name")),
@@ -147,14 +193,12 @@ fn freshchat(facts: &Facts<'_>) -> (String, Value) {
         "is_deactivated": !facts.active,
         "locale": "en",
         "created_time": facts.now,
-    });
-    (id, record)
+    })
 }
 
-fn gorgias(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::next_number();
-    let record = json!({
-        "id": id,
+fn gorgias(id: &str, facts: &Facts<'_>) -> Value {
+    json!({
+        "id": numeric(id),
         "email": facts.primary_email(),
         "name": facts.full_name(),
         "firstname": facts.text("first_name"),
@@ -165,13 +209,11 @@ fn gorgias(facts: &Facts<'_>) -> (String, Value) {
         "created_datetime": facts.now,
         "updated_datetime": facts.now,
         "meta": {},
-    });
-    (id.to_string(), record)
+    })
 }
 
-fn hive(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::alphanumeric(17);
-    let record = json!({
+fn hive(id: &str, facts: &Facts<'_>) -> Value {
+    json!({
         "id": id,
         "email": facts.primary_email(),
         "fullName": facts.full_name(),
@@ -182,12 +224,10 @@ fn hive(facts: &Facts<'_>) -> (String, Value) {
             "photo": facts.text("avatar"),
         },
         "createdAt": facts.now,
-    });
-    (id, record)
+    })
 }
 
-fn pivotal_tracker(facts: &Facts<'_>) -> (String, Value) {
-    let person_id = ids::next_number();
+fn pivotal_tracker(id: &str, facts: &Facts<'_>) -> Value {
     let name = facts.full_name();
     let initials: String = name
         .as_deref()
@@ -200,27 +240,25 @@ fn pivotal_tracker(facts: &Facts<'_>) -> (String, Value) {
         id.parse::<u64>()
             .map_or_else(|_| json!(id), |number| json!(number))
     });
-    let record = json!({
+    json!({
         "kind": "project_membership",
         "id": ids::next_number(),
         "project_id": project_id,
         "role": facts.role_name().unwrap_or("member"),
         "person": {
             "kind": "person",
-            "id": person_id,
+            "id": numeric(id),
             "name": name,
             "email": facts.primary_email(),
             "initials": initials,
             "username": facts.text("username"),
         },
         "created_at": facts.now,
-    });
-    (person_id.to_string(), record)
+    })
 }
 
-fn planhat(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::object_id();
-    let record = json!({
+fn planhat(id: &str, facts: &Facts<'_>) -> Value {
+    json!({
         "_id": id,
         "email": facts.primary_email(),
         "firstName": facts.text("first_name"),
@@ -230,19 +268,17 @@ fn planhat(facts: &Facts<'_>) -> (String, Value) {
         "isActive": facts.active,
         "roles": facts.role_name().map(|role| vec![role]).unwrap_or_default(),
         "createDate": facts.now,
-    });
-    (id, record)
+    })
 }
 
-fn qualtrics(facts: &Facts<'_>) -> (String, Value) {
-    let id = format!("UR_{}", ids::alphanumeric(15));
+fn qualtrics(id: &str, facts: &Facts<'_>) -> Value {
     let language = facts
         .body
         .get("languages")
         .and_then(Value::as_array)
         .and_then(|languages| languages.first())
         .and_then(Value::as_str);
-    let record = json!({
+    json!({
         "id": id,
         "username": facts.text("username"),
         "email": facts.primary_email(),
@@ -253,25 +289,21 @@ fn qualtrics(facts: &Facts<'_>) -> (String, Value) {
         "accountStatus": if facts.active { "active" } else { "disabled" },
         "divisionId": null,
         "accountCreationDate": facts.now,
-    });
-    (id, record)
+    })
 }
 
-fn reamaze(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::next_number();
-    let record = json!({
-        "id": id,
+fn reamaze(id: &str, facts: &Facts<'_>) -> Value {
+    json!({
+        "id": numeric(id),
         "name": facts.full_name(),
         "email": facts.primary_email(),
         "created_at": facts.now,
-    });
-    (id.to_string(), record)
+    })
 }
 
-fn solarwinds(facts: &Facts<'_>) -> (String, Value) {
-    let id = ids::next_number();
-    let record = json!({
-        "id": id,
+fn solarwinds(id: &str, facts: &Facts<'_>) -> Value {
+    json!({
+        "id": numeric(id),
         "name": facts.full_name(),
         "email": facts.primary_email(),
         "disabled": !facts.active,
@@ -280,14 +312,12 @@ fn solarwinds(facts: &Facts<'_>) -> (String, Value) {
         "group_ids": facts.team_ids(),
         "created_at": facts.now,
         "updated_at": facts.now,
-    });
-    (id.to_string(), record)
+    })
 }
 
-fn teamwork(facts: &Facts<'_>) -> (String, Value) {
+fn teamwork(id: &str, facts: &Facts<'_>) -> Value {
     // Teamwork's v1 API spells ids as strings and keys with hyphens.
-    let id = ids::next_number().to_string();
-    let record = json!({
+    json!({
         "id": id,
         "first-name": facts.text("first_name"),
         "last-name": facts.text("last_name"),
@@ -297,6 +327,5 @@ fn teamwork(facts: &Facts<'_>) -> (String, Value) {
         "administrator": facts.role_name() == Some("owner"),
         "created-at": facts.now,
         "last-changed-on": facts.now,
-    });
-    (id, record)
+    })
 }

@@ -8,8 +8,12 @@ use serde_json::{Map, Value, json};
 
 use crate::body::Body;
 use crate::rate_limit::WindowStatus;
+use crate::unified::Format;
 
 pub(crate) type Reply = Response<Body>;
+
+/// How many pieces a `truto_response_format=stream` answer is sent in.
+const STREAM_CHUNKS: usize = 4;
 
 pub(crate) const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
@@ -46,6 +50,16 @@ pub(crate) fn with_content_type(
     *reply.status_mut() = status;
     reply.headers_mut().insert(CONTENT_TYPE, content_type);
     reply
+}
+
+/// A JSON answer in the requested format: `stream` sends it with chunked
+/// transfer encoding, in several chunks.
+pub(crate) fn formatted(status: StatusCode, body: Bytes, format: Format) -> Reply {
+    let body = match format {
+        Format::Stream => Body::streamed(body, STREAM_CHUNKS),
+        _ => Body::full(body),
+    };
+    with_content_type(status, APPLICATION_JSON, body)
 }
 
 pub(crate) fn no_content() -> Reply {
@@ -88,6 +102,46 @@ pub(crate) fn insight_entry(
         key.to_owned(),
         json!({"description": description, "value": value}),
     );
+}
+
+/// The 400 for required body fields and query parameters that are missing,
+/// both named in one `truto_error_insight`; `None` when nothing is missing.
+pub(crate) fn missing_required(missing_fields: &[&str], missing_collection: bool) -> Option<Reply> {
+    if missing_fields.is_empty() && !missing_collection {
+        return None;
+    }
+    let mut insight = Map::new();
+    let mut messages = Vec::new();
+    if !missing_fields.is_empty() {
+        messages.push(format!(
+            "Missing required fields: {}",
+            missing_fields.join(", ")
+        ));
+        insight_entry(
+            &mut insight,
+            "missing_required_body_fields",
+            "The following fields are required in the request body for this integration.",
+            json!(missing_fields),
+        );
+    }
+    if missing_collection {
+        messages.push("Missing required query parameters: collections".to_owned());
+        insight_entry(
+            &mut insight,
+            "missing_required_query_parameters",
+            "The following query parameters are required for this integration.",
+            json!(["collections"]),
+        );
+    }
+    let details = ErrorDetails {
+        insight: Some(Value::Object(insight)),
+        remote: None,
+    };
+    Some(error_with(
+        StatusCode::BAD_REQUEST,
+        &messages.join(". "),
+        details,
+    ))
 }
 
 /// The `truto_error_insight` of a 429.

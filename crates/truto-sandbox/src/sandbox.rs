@@ -13,6 +13,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::config::{RateLimits, SandboxConfig};
 use crate::faults::Fault;
 use crate::log::LoggedRequest;
+use crate::seed::{self, Seed, SeedError};
 use crate::server::{self, ListenerSlot};
 use crate::state::{State, lock};
 use crate::store::StoredUser;
@@ -22,7 +23,7 @@ use crate::tls::Tls;
 ///
 /// The in-process methods ([`reset`](Self::reset),
 /// [`stored_users`](Self::stored_users), [`requests`](Self::requests),
-/// [`push_faults`](Self::push_faults)) do what the `/_sandbox/*` admin
+/// [`push_faults`](Self::push_faults), [`seed`](Self::seed)) do what the `/_sandbox/*` admin
 /// endpoints do, without a request. Every method takes `&self`, so a
 /// sandbox can be shared (in an `Arc`, or by a language binding).
 ///
@@ -195,7 +196,32 @@ impl Sandbox {
         self.state.reset();
     }
 
-    /// The users created, oldest first, in one account or all
+    /// Stores users directly, as if created (`POST /_sandbox/seed`): all
+    /// of them, or none on an error. Returns how many were stored.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use truto_sandbox::{Sandbox, SandboxConfig, Seed};
+    ///
+    /// let sandbox = Sandbox::spawn(SandboxConfig::default())?;
+    /// assert_eq!(sandbox.seed(Seed::generate("sandbox-dixa", 250)), Ok(250));
+    /// let ada = json!({"id": "u-1", "name": "Ada", "created_at": "2020-01-01T00:00:00Z"});
+    /// assert_eq!(sandbox.seed(Seed::users("sandbox-dixa", vec![ada])), Ok(1));
+    /// assert_eq!(sandbox.stored_users(Some("sandbox-dixa")).len(), 251);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SeedError::UnknownAccount`], or [`SeedError::Invalid`] for a user
+    /// with unknown or mistyped fields, an id already taken, or more than
+    /// [`MAX_GENERATED_USERS`](crate::MAX_GENERATED_USERS) to generate.
+    pub fn seed(&self, seed: Seed) -> Result<usize, SeedError> {
+        seed::seed(&self.state.users, &seed)
+    }
+
+    /// The users each account holds now (updated ones as they are now,
+    /// deleted ones gone), oldest first, in one account or all
     /// (`GET /_sandbox/users`).
     pub fn stored_users(&self, account: Option<&str>) -> Vec<StoredUser> {
         self.state.users.list(account)

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::header::{ALLOW, HeaderName, HeaderValue};
-use http::{Method, Request, StatusCode};
+use http::{Request, StatusCode};
 use hyper::body::{Body as HttpBody, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -26,12 +26,10 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 use crate::admin;
-use crate::create;
 use crate::ids;
 use crate::reply::{self, Outcome, Reply};
 use crate::state::{State, lock};
-
-pub(crate) const USERS_PATH: &str = "/unified/ticketing/users";
+use crate::users::{self, Route};
 
 /// Request bodies beyond this are refused with 413.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -167,18 +165,16 @@ async fn route(
     }
 
     let slot = state.log.record(&parts, &body);
-    let outcome = if path == USERS_PATH {
-        if parts.method == Method::POST {
-            create::create_user(state, &parts, &body).await
-        } else {
+    let outcome = match users::route(&parts.method, path) {
+        Route::Users(method, id) => users::handle(state, &parts, &body, method, id).await,
+        Route::WrongMethod(allow) => {
             let mut reply = reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed");
             reply
                 .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static("POST"));
+                .insert(ALLOW, HeaderValue::from_static(allow));
             Outcome::Answer(reply)
         }
-    } else {
-        Outcome::Answer(reply::error(StatusCode::NOT_FOUND, "Not Found"))
+        Route::Elsewhere => Outcome::Answer(reply::error(StatusCode::NOT_FOUND, "Not Found")),
     };
     match outcome {
         Outcome::Answer(reply) => {

@@ -19,7 +19,8 @@ pub(crate) struct State {
     pub(crate) idempotency: IdempotencyRecords,
     pub(crate) users: UserStore,
     pub(crate) log: RequestLog,
-    /// Added to the handling of every create (`SandboxConfig::latency`).
+    /// Added to the handling of every request to the users resource
+    /// (`SandboxConfig::latency`).
     pub(crate) latency: Duration,
     pub(crate) stats: Stats,
 }

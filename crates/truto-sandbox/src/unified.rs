@@ -1,12 +1,15 @@
-//! The create-user body (its types and required fields) and the unified user
-//! that answers it, in each `truto_response_format`.
+//! The user fields a body may carry (their types, which are required), the
+//! unified user made from them or changed by them, and how it is answered in
+//! each `truto_response_format`.
 
+use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use crate::accounts::Integration;
 use crate::ids;
 use crate::providers::{self, Facts};
 use crate::query;
+use crate::timestamp::Timestamp;
 
 const STRING_FIELDS: [&str; 8] = [
     "name",
@@ -35,6 +38,44 @@ const UNIFIED_FIELDS: [&str; 13] = [
     "updated_at",
     "etag",
 ];
+
+/// What a create or update body may carry; anything else is ignored.
+const BODY_FIELDS: [&str; 15] = [
+    "name",
+    "avatar",
+    "emails",
+    "first_name",
+    "last_name",
+    "languages",
+    "nick_name",
+    "password",
+    "remote_data",
+    "roles",
+    "status",
+    "team_ids",
+    "user_type",
+    "username",
+    "custom_fields",
+];
+
+pub(crate) fn is_body_field(field: &str) -> bool {
+    BODY_FIELDS.contains(&field)
+}
+
+/// A create or update body's fields, or the message of a 400.
+pub(crate) fn parse_fields(body: &[u8]) -> Result<Map<String, Value>, String> {
+    let fields = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(fields)) => fields,
+        Ok(_) => return Err("The request body must be a JSON object".to_owned()),
+        Err(error) => return Err(format!("The request body is not valid JSON: {error}")),
+    };
+    let errors = type_errors(&fields);
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(format!("Invalid request body: {}", errors.join("; ")))
+    }
+}
 
 /// Known fields whose JSON type is wrong, each with what was expected.
 /// `null` is never wrong here: it counts as a missing value instead.
@@ -115,39 +156,62 @@ pub(crate) fn missing_fields(
         .collect()
 }
 
-/// The id of the first `collections` entry, whichever bracket spelling sent it.
-pub(crate) fn collection_id(params: &Map<String, Value>) -> Option<&str> {
+/// The ids of the `collections` entries, whichever bracket spelling sent
+/// them; entries that are not objects with an `id` do not count.
+pub(crate) fn collection_ids(params: &Map<String, Value>) -> Vec<&str> {
     params
-        .get("collections")?
-        .as_array()?
-        .iter()
-        .find_map(|collection| collection.get("id")?.as_str().filter(|id| !id.is_empty()))
+        .get("collections")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|collection| collection.get("id")?.as_str().filter(|id| !id.is_empty()))
+        .collect()
+}
+
+/// Where a new user comes from: a create (everything fresh) or a seed
+/// (which may fix its id, timestamps, etag and activity).
+pub(crate) struct Origin<'a> {
+    pub(crate) id: Option<&'a str>,
+    pub(crate) created_at: &'a str,
+    pub(crate) updated_at: &'a str,
+    pub(crate) etag: Option<&'a str>,
+    pub(crate) is_active: Option<bool>,
+    /// The first `collections` id (Pivotal Tracker's project).
+    pub(crate) collection_id: Option<&'a str>,
+}
+
+impl<'a> Origin<'a> {
+    /// A create at `now`.
+    pub(crate) fn fresh(now: &'a str, collection_id: Option<&'a str>) -> Self {
+        Self {
+            id: None,
+            created_at: now,
+            updated_at: now,
+            etag: None,
+            is_active: None,
+            collection_id,
+        }
+    }
 }
 
 /// The full unified user for a new create, `remote_data` included.
 pub(crate) fn new_user(
-    integration: Integration,
+    integration: Option<Integration>,
     body: &Map<String, Value>,
-    collection_id: Option<&str>,
+    origin: &Origin<'_>,
 ) -> Map<String, Value> {
-    let now = ids::now_rfc3339();
-    let active = body.get("status").and_then(Value::as_str) != Some("inactive");
+    let active = origin
+        .is_active
+        .unwrap_or_else(|| body.get("status").and_then(Value::as_str) != Some("inactive"));
     let facts = Facts {
         body,
-        collection_id,
-        now: &now,
+        id: origin.id,
+        collection_id: origin.collection_id,
+        now: origin.created_at,
         active,
     };
     let (id, mut remote_data) = providers::record(integration, &facts);
-    let mut merged = [body.get("remote_data")].into_iter().collect::<Vec<_>>();
-    if integration == Integration::Planhat {
-        merged.push(body.get("custom_fields"));
-    }
-    for extra in merged.into_iter().flatten().filter_map(Value::as_object) {
-        for (key, value) in extra {
-            remote_data.insert(key.clone(), value.clone());
-        }
-    }
+    merge_remote_data(integration, &mut remote_data, body);
 
     let mut user = Map::new();
     user.insert("id".into(), Value::String(id));
@@ -160,11 +224,109 @@ pub(crate) fn new_user(
     if let Some(roles) = body.get("roles").and_then(unified_roles) {
         user.insert("roles".into(), roles);
     }
-    user.insert("created_at".into(), Value::String(now.clone()));
-    user.insert("updated_at".into(), Value::String(now));
-    user.insert("etag".into(), Value::String(ids::hex(20)));
+    user.insert("created_at".into(), origin.created_at.into());
+    user.insert("updated_at".into(), origin.updated_at.into());
+    let etag = origin.etag.map_or_else(|| ids::hex(20), str::to_owned);
+    user.insert("etag".into(), Value::String(etag));
     user.insert("remote_data".into(), Value::Object(remote_data));
     user
+}
+
+/// The body's `remote_data` keys (and, for Planhat, its `custom_fields`)
+/// go into the provider record as given.
+fn merge_remote_data(
+    integration: Option<Integration>,
+    remote_data: &mut Map<String, Value>,
+    body: &Map<String, Value>,
+) {
+    let mut merged = vec![body.get("remote_data")];
+    if integration == Some(Integration::Planhat) {
+        merged.push(body.get("custom_fields"));
+    }
+    for extra in merged.into_iter().flatten().filter_map(Value::as_object) {
+        for (key, value) in extra {
+            remote_data.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// `user` with an update's `changes` applied: each given field replaces the
+/// old value, `null` clears it (`status: null` makes the user active again,
+/// as a user created without a status is), `remote_data` keys are merged.
+/// `updated_at` moves to now, and strictly forward; the etag changes.
+pub(crate) fn updated_user(
+    integration: Option<Integration>,
+    mut user: Map<String, Value>,
+    changes: &Map<String, Value>,
+) -> Map<String, Value> {
+    for field in [
+        "name",
+        "first_name",
+        "last_name",
+        "username",
+        "emails",
+        "team_ids",
+        "avatar",
+    ] {
+        match changes.get(field) {
+            None => {}
+            Some(Value::Null) => {
+                user.shift_remove(field);
+            }
+            Some(value) => {
+                user.insert(field.to_owned(), value.clone());
+            }
+        }
+    }
+    match changes.get("roles").map(unified_roles) {
+        None => {}
+        Some(None) => {
+            user.shift_remove("roles");
+        }
+        Some(Some(roles)) => {
+            user.insert("roles".into(), roles);
+        }
+    }
+    if let Some(status) = changes.get("status") {
+        let active = status.as_str() != Some("inactive");
+        user.insert("is_active".into(), Value::Bool(active));
+    }
+    let mut remote_data = match user.shift_remove("remote_data") {
+        Some(Value::Object(remote_data)) => remote_data,
+        _ => Map::new(),
+    };
+    merge_remote_data(integration, &mut remote_data, changes);
+    user.insert("remote_data".into(), Value::Object(remote_data));
+
+    let now = Timestamp::now().truncated_to_millis();
+    let previous = user
+        .get("updated_at")
+        .and_then(Value::as_str)
+        .and_then(Timestamp::parse)
+        .map(Timestamp::truncated_to_millis);
+    let updated_at = match previous {
+        Some(previous) if previous >= now => previous.plus_one_milli(),
+        _ => now,
+    };
+    user.insert("updated_at".into(), updated_at.to_rfc3339_millis().into());
+    let old_etag = user.get("etag").cloned();
+    let etag = std::iter::repeat_with(|| Value::String(ids::hex(20)))
+        .find(|etag| Some(etag) != old_etag.as_ref())
+        .unwrap_or_default();
+    user.insert("etag".into(), etag);
+    in_unified_order(user)
+}
+
+/// A field an update added goes where a create would have put it.
+fn in_unified_order(mut user: Map<String, Value>) -> Map<String, Value> {
+    let mut ordered = Map::with_capacity(user.len());
+    for field in UNIFIED_FIELDS.iter().chain(&["remote_data"]) {
+        if let Some(value) = user.shift_remove(*field) {
+            ordered.insert((*field).to_owned(), value);
+        }
+    }
+    ordered.extend(user);
+    ordered
 }
 
 fn copy_present(from: &Map<String, Value>, to: &mut Map<String, Value>, field: &str) {
@@ -266,6 +428,16 @@ impl ResponseShape {
             && self.exclude_fields.is_empty()
     }
 
+    /// The answer's body for a stored user: its very bytes when the shape
+    /// asks for the full user, else the stored user parsed and rendered.
+    pub(crate) fn answer(&self, stored: &Bytes) -> Bytes {
+        if self.is_full_user() {
+            return stored.clone();
+        }
+        let user: Map<String, Value> = serde_json::from_slice(stored).unwrap_or_default();
+        Bytes::from(serde_json::to_vec(&self.render(&user)).unwrap_or_default())
+    }
+
     /// The answer's body for this full unified user.
     pub(crate) fn render(&self, user: &Map<String, Value>) -> Value {
         let mut shaped = match self.format {
@@ -300,6 +472,8 @@ impl ResponseShape {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    const NOW: &str = "2026-01-01T00:00:00.000Z";
 
     fn object(value: Value) -> Map<String, Value> {
         match value {
@@ -372,7 +546,7 @@ mod tests {
             "remote_data": {"source": "test"},
             "status": "inactive",
         }));
-        let user = new_user(Integration::Planhat, &body, None);
+        let user = new_user(Some(Integration::Planhat), &body, &Origin::fresh(NOW, None));
         let keys: Vec<&str> = user.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
@@ -398,7 +572,7 @@ mod tests {
     #[test]
     fn shapes_render_each_format() {
         let body = object(json!({"name": "Ada", "emails": [{"email": "a@b.c"}]}));
-        let user = new_user(Integration::Dixa, &body, None);
+        let user = new_user(Some(Integration::Dixa), &body, &Origin::fresh(NOW, None));
         let shape = |query: &str| ResponseShape::from_query(&query::parse(query)).unwrap();
 
         assert!(shape("").is_full_user());
@@ -414,5 +588,69 @@ mod tests {
         assert!(lean.get("remote_data").is_none() && lean.get("id").is_none());
         assert!(ResponseShape::from_query(&query::parse("truto_response_format=xml")).is_err());
         assert!(ResponseShape::from_query(&query::parse("truto_ignore_remote_data=yes")).is_err());
+    }
+
+    #[test]
+    fn seeded_origins_fix_id_times_etag_and_activity() {
+        let body = object(json!({"name": "Ada", "status": "inactive"}));
+        let origin = Origin {
+            id: Some("42"),
+            created_at: "2020-01-01T00:00:00.000Z",
+            updated_at: "2021-01-01T00:00:00.000Z",
+            etag: Some("e1"),
+            is_active: Some(true),
+            collection_id: None,
+        };
+        let user = new_user(Some(Integration::Gorgias), &body, &origin);
+        assert_eq!(user["id"], json!("42"));
+        assert_eq!(user["remote_data"]["id"], json!(42));
+        assert_eq!(user["created_at"], json!("2020-01-01T00:00:00.000Z"));
+        assert_eq!(user["updated_at"], json!("2021-01-01T00:00:00.000Z"));
+        assert_eq!(user["etag"], json!("e1"));
+        assert_eq!(user["is_active"], json!(true));
+        let bare = new_user(None, &object(json!({"remote_data": {"x": 1}})), &origin);
+        assert_eq!(bare["remote_data"], json!({"id": "42", "x": 1}));
+    }
+
+    #[test]
+    fn updates_change_given_fields_clear_nulls_and_move_forward() {
+        let body = object(json!({"name": "Ada", "emails": [{"email": "a@b.c"}], "roles": "owner"}));
+        let user = new_user(
+            Some(Integration::Dixa),
+            &body,
+            &Origin::fresh("2999-01-01T00:00:00.000Z", None),
+        );
+        let changes = object(json!({
+            "first_name": "Augusta",
+            "roles": null,
+            "status": "inactive",
+            "remote_data": {"phoneNumber": "+44"},
+        }));
+        let updated = updated_user(Some(Integration::Dixa), user.clone(), &changes);
+        assert_eq!(updated["name"], json!("Ada"));
+        assert_eq!(updated["first_name"], json!("Augusta"));
+        assert!(updated.get("roles").is_none());
+        assert_eq!(updated["is_active"], json!(false));
+        assert_eq!(updated["remote_data"]["phoneNumber"], json!("+44"));
+        assert_eq!(updated["remote_data"]["displayName"], json!("Ada"));
+        assert_eq!(updated["created_at"], user["created_at"]);
+        // A future updated_at still moves strictly forward.
+        assert_eq!(updated["updated_at"], json!("2999-01-01T00:00:00.001Z"));
+        assert_ne!(updated["etag"], user["etag"]);
+        let keys: Vec<&str> = updated.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "name",
+                "first_name",
+                "emails",
+                "is_active",
+                "created_at",
+                "updated_at",
+                "etag",
+                "remote_data"
+            ]
+        );
     }
 }

@@ -51,6 +51,15 @@ impl Harness {
         Self::with(SandboxConfig::default()).await
     }
 
+    /// Without rate limits: for tests that page through many users.
+    pub async fn unlimited() -> Self {
+        Self::with(SandboxConfig {
+            rate_limits: None,
+            ..SandboxConfig::default()
+        })
+        .await
+    }
+
     pub async fn with(config: SandboxConfig) -> Self {
         let sandbox = Sandbox::start(config).await.expect("sandbox starts");
         Self {
@@ -87,6 +96,80 @@ impl Harness {
                 .json(body),
         )
         .await
+    }
+
+    /// `GET /unified/ticketing/users?integrated_account_id={account}&{query}`.
+    pub async fn list(&self, account: &str, query: &str) -> Answer {
+        let url = self.url(&format!("{USERS}?integrated_account_id={account}&{query}"));
+        send(self.client.get(url).bearer_auth(self.sandbox.token())).await
+    }
+
+    /// Every page of a list, following `next_cursor`; the users in order.
+    pub async fn list_all(&self, account: &str, query: &str) -> (Vec<Value>, usize) {
+        let mut users = Vec::new();
+        let mut pages = 0;
+        let mut cursor: Option<String> = None;
+        loop {
+            let query = match &cursor {
+                Some(cursor) => format!("{query}&next_cursor={cursor}"),
+                None => query.to_owned(),
+            };
+            let answer = self.list(account, &query).await;
+            assert_eq!(answer.status, 200, "{:?}", answer.json());
+            let page = answer.json();
+            pages += 1;
+            let result = page["result"].as_array().expect("a result array").clone();
+            assert_eq!(page["result_count"], result.len());
+            assert_eq!(page["prev_cursor"], Value::Null);
+            users.extend(result);
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return (users, pages),
+            }
+            assert!(pages < 100_000, "paging does not end");
+        }
+    }
+
+    /// A request to one user: `{USERS}/{id}?integrated_account_id={account}&{query}`.
+    pub fn one(
+        &self,
+        method: reqwest::Method,
+        account: &str,
+        id: &str,
+        query: &str,
+    ) -> reqwest::RequestBuilder {
+        let url = self.url(&format!(
+            "{USERS}/{id}?integrated_account_id={account}&{query}"
+        ));
+        self.client
+            .request(method, url)
+            .bearer_auth(self.sandbox.token())
+    }
+
+    pub async fn get_user(&self, account: &str, id: &str) -> Answer {
+        send(self.one(reqwest::Method::GET, account, id, "")).await
+    }
+
+    pub async fn update_user(&self, account: &str, id: &str, body: &Value) -> Answer {
+        send(self.one(reqwest::Method::PATCH, account, id, "").json(body)).await
+    }
+
+    pub async fn delete_user(&self, account: &str, id: &str) -> Answer {
+        send(self.one(reqwest::Method::DELETE, account, id, "")).await
+    }
+
+    /// `POST /_sandbox/seed`.
+    pub async fn seed(&self, seed: Value) -> Answer {
+        send(self.client.post(self.url("/_sandbox/seed")).json(&seed)).await
+    }
+
+    /// The ids of an account's stored users, oldest first.
+    pub fn stored_ids(&self, account: &str) -> Vec<String> {
+        self.sandbox
+            .stored_users(Some(account))
+            .into_iter()
+            .map(|stored| stored.user["id"].as_str().unwrap().to_owned())
+            .collect()
     }
 
     pub async fn admin_get(&self, path_and_query: &str) -> Answer {
@@ -190,4 +273,12 @@ pub fn http_client() -> reqwest::ClientBuilder {
     // An error only means it is already installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
+}
+
+/// The ids of users, in order.
+pub fn ids(users: &[Value]) -> Vec<String> {
+    users
+        .iter()
+        .map(|user| user["id"].as_str().expect("an id").to_owned())
+        .collect()
 }

@@ -500,9 +500,13 @@ async fn a_streamed_answer_arrives_in_several_chunks() {
 #[tokio::test]
 async fn other_paths_and_methods_answer_in_trutos_shape() {
     let h = Harness::start().await;
-    let get = send(h.client.get(h.url(USERS)).bearer_auth("sandbox-token")).await;
-    assert_eq!(get.status, 405);
-    assert_eq!(get.header("allow"), Some("POST"));
+    let put = send(h.client.put(h.url(USERS)).bearer_auth("sandbox-token")).await;
+    assert_eq!(put.status, 405);
+    assert_eq!(put.header("allow"), Some("GET, POST"));
+    let one = format!("{USERS}/42");
+    let post_one = send(h.client.post(h.url(&one)).bearer_auth("sandbox-token")).await;
+    assert_eq!(post_one.status, 405);
+    assert_eq!(post_one.header("allow"), Some("GET, PATCH, DELETE"));
     let elsewhere = send(h.client.post(h.url("/unified/ticketing/tickets"))).await;
     assert_eq!(elsewhere.status, 404);
     assert_eq!(
@@ -520,6 +524,7 @@ async fn other_paths_and_methods_answer_in_trutos_shape() {
         logged,
         [
             (USERS.to_owned(), Some(405)),
+            (one, Some(405)),
             ("/unified/ticketing/tickets".to_owned(), Some(404))
         ]
     );
