@@ -231,13 +231,19 @@ impl PyUser {
     /// When the user was created (RFC 3339 text, as the provider sent it).
     #[getter]
     fn created_at(&self) -> Option<&str> {
-        self.0.created_at.as_deref()
+        self.0
+            .created_at
+            .as_ref()
+            .map(truto_ticketing::Timestamp::as_str)
     }
 
     /// When the user was last changed (RFC 3339 text, as the provider sent it).
     #[getter]
     fn updated_at(&self) -> Option<&str> {
-        self.0.updated_at.as_deref()
+        self.0
+            .updated_at
+            .as_ref()
+            .map(truto_ticketing::Timestamp::as_str)
     }
 
     /// Identifies this version of the user.
@@ -292,10 +298,20 @@ impl PyUser {
             pairs.push(("roles", PyList::new(py, self.roles())?.into_any()));
         }
         let more = [
-            ("avatar", &user.avatar),
-            ("created_at", &user.created_at),
-            ("updated_at", &user.updated_at),
-            ("etag", &user.etag),
+            ("avatar", user.avatar.as_deref()),
+            (
+                "created_at",
+                user.created_at
+                    .as_ref()
+                    .map(truto_ticketing::Timestamp::as_str),
+            ),
+            (
+                "updated_at",
+                user.updated_at
+                    .as_ref()
+                    .map(truto_ticketing::Timestamp::as_str),
+            ),
+            ("etag", user.etag.as_deref()),
         ];
         for (name, value) in more {
             if let Some(value) = value {

@@ -5,6 +5,7 @@
 //! `json.rs`, spans of time `Interval`s, counts signed integers (Java has no unsigned ones).
 
 use std::collections::HashMap;
+use std::time::SystemTime;
 
 use truto_ticketing as sdk;
 use truto_ticketing::SecretString;
@@ -227,10 +228,14 @@ pub struct User {
     pub avatar: Option<String>,
     /// Roles the user holds.
     pub roles: Vec<Role>,
-    /// When the user was created (RFC 3339, as the provider sent it).
-    pub created_at: Option<String>,
-    /// When the user was last changed (RFC 3339, as the provider sent it).
-    pub updated_at: Option<String>,
+    /// When the user was created (`null` when the provider sent no RFC 3339 date-time).
+    pub created_at: Option<SystemTime>,
+    /// `created_at` as the provider sent it.
+    pub created_at_raw: Option<String>,
+    /// When the user was last changed (`null` when the provider sent no RFC 3339 date-time).
+    pub updated_at: Option<SystemTime>,
+    /// `updated_at` as the provider sent it.
+    pub updated_at_raw: Option<String>,
     /// Identifies this version of the user.
     pub etag: Option<String>,
     /// The provider's raw record (absent with `ignore_remote_data`).
@@ -252,8 +257,16 @@ impl From<sdk::User> for User {
             team_ids: user.team_ids,
             avatar: user.avatar,
             roles: user.roles.into_iter().map(Into::into).collect(),
-            created_at: user.created_at,
-            updated_at: user.updated_at,
+            created_at: user
+                .created_at
+                .as_ref()
+                .and_then(sdk::Timestamp::to_system_time),
+            created_at_raw: user.created_at.map(|at| at.as_str().to_owned()),
+            updated_at: user
+                .updated_at
+                .as_ref()
+                .and_then(sdk::Timestamp::to_system_time),
+            updated_at_raw: user.updated_at.map(|at| at.as_str().to_owned()),
             etag: user.etag,
             remote_data: user.remote_data.map(JsonObject::from),
             extra: JsonObject::from(user.extra),

@@ -60,8 +60,8 @@ pub(crate) struct ClientInner {
     pub(crate) max_retries: u32,
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) max_response_bytes: usize,
-    /// The rate-limit windows bulk imports share ([`crate::bulk`]).
-    pub(crate) pacing: Arc<crate::bulk::pacing::Pacing>,
+    /// The rate-limit windows every call of the client shares (`pacing.rs`).
+    pub(crate) pacing: Arc<crate::pacing::Pacing>,
 }
 
 impl Client {

@@ -1,7 +1,9 @@
 //! Typed, retry-safe client for [Truto](https://truto.one)'s Unified Ticketing API.
 //!
-//! One call, `create_user`, creates a user in whichever helpdesk or project tool an
-//! integrated account connects (Dixa, Freshchat, Gorgias, Hive, Pivotal Tracker, ...):
+//! The users resource of whichever helpdesk or project tool an integrated account connects
+//! (Dixa, Freshchat, Gorgias, Hive, Pivotal Tracker, ...): `create_user` (and
+//! `create_users` for many), `list_users` (page after page), `get_user`, `update_user`
+//! and `delete_user`:
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -40,6 +42,7 @@ mod error;
 #[cfg(feature = "logging")]
 pub mod logging;
 mod models;
+mod pacing;
 pub mod query;
 pub mod retry;
 pub mod runtime;
@@ -55,11 +58,16 @@ pub use client::{
 };
 pub use error::{Error, ErrorInsight, ErrorKind, Result};
 pub use models::{
-    CollectionRef, Email, EmailType, MAX_FIELD_LENGTH, NewUser, Role, RoleName, Roles, User,
-    UserStatus,
+    CollectionRef, Email, EmailType, MAX_FIELD_LENGTH, NewUser, Role, RoleName, Roles, Timestamp,
+    User, UserStatus,
 };
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use stream::ResponseStream;
+/// The date-time crate of [`Timestamp::to_offset_date_time`].
+pub use time;
 pub use tls::Certificate;
-pub use users::{CreateUser, CreateUserOptions, CreateUserResponse, ResponseFormat};
+pub use users::{
+    CallOptions, CreateUser, CreateUserOptions, CreateUserResponse, DeleteUser, GetUser, ListUsers,
+    ListUsersOptions, ResponseFormat, SortOrder, TimeBounds, UpdateUser, UserPage, UserPages,
+};

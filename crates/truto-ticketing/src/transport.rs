@@ -1,7 +1,7 @@
 //! Sending one API call: attempts, timeouts, retries, reading and classifying answers.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -11,10 +11,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use crate::bulk::Attempts;
-use crate::bulk::pacing::{Pacing, Ticket};
 use crate::client::ClientInner;
 use crate::error::{Error, ErrorDetails, ErrorInsight, ErrorKind, Result};
+use crate::pacing::Ticket;
 use crate::retry::server_requested_delay;
 use crate::secret::SecretString;
 
@@ -26,7 +25,11 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// One API call, ready to be attempted as often as the retry policy allows.
 pub(crate) struct Call {
     pub(crate) method: Method,
-    pub(crate) path: &'static str,
+    /// The path below the base URL, its segments already percent-encoded.
+    pub(crate) path: String,
+    /// The integrated account: each attempt waits for room in its rate-limit window and
+    /// the token's (`pacing.rs`).
+    pub(crate) account: String,
     pub(crate) query: String,
     pub(crate) body: Option<Bytes>,
     pub(crate) idempotency_key: Option<String>,
@@ -35,11 +38,15 @@ pub(crate) struct Call {
     pub(crate) max_retries: u32,
     /// Secrets besides the token that must not reach an error (e.g. the new user's password).
     pub(crate) secrets: Vec<SecretString>,
-    /// Bulk calls: each attempt waits for room in the account's (named here) and the
-    /// token's rate-limit windows.
-    pub(crate) pacing: Option<(Arc<Pacing>, String)>,
     /// Bulk calls: counts the attempts' requests and 429s.
     pub(crate) attempts: Option<Arc<Attempts>>,
+}
+
+/// Counts a call's requests and 429s (a bulk import's per-row and overall figures).
+#[derive(Default)]
+pub(crate) struct Attempts {
+    pub(crate) requests: AtomicU64,
+    pub(crate) rate_limited: AtomicU64,
 }
 
 /// What a successful call's answer said besides its body.
@@ -135,10 +142,7 @@ impl ClientInner {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let ticket = match &call.pacing {
-                Some((pacing, account)) => Some(pacing.admit(account).await),
-                None => None,
-            };
+            let ticket = self.pacing.admit(&call.account).await;
             if let Some(attempts) = &call.attempts {
                 attempts.requests.fetch_add(1, Ordering::Relaxed);
             }
@@ -149,7 +153,7 @@ impl ClientInner {
             let failure = match outcome {
                 Ok(Ok(answer)) => {
                     tracing::debug!(
-                        method = %call.method, path = call.path, attempt, elapsed_ms,
+                        method = %call.method, path = %call.path, attempt, elapsed_ms,
                         outcome = "success", "truto request"
                     );
                     return Ok((answer, attempt));
@@ -177,7 +181,7 @@ impl ClientInner {
             server_delay,
         } = failure;
         tracing::debug!(
-            method = %call.method, path = call.path, attempt, elapsed_ms,
+            method = %call.method, path = %call.path, attempt, elapsed_ms,
             status = error.status(), outcome = error.kind().as_str(), "truto request"
         );
         let details = error.details_mut();
@@ -196,7 +200,7 @@ impl ClientInner {
             None => self.retry_policy.backoff(attempt),
         };
         tracing::info!(
-            method = %call.method, path = call.path, attempt,
+            method = %call.method, path = %call.path, attempt,
             reason = error.kind().as_str(), status = error.status(),
             delay_ms = delay.as_millis() as u64, "retrying truto request"
         );
@@ -218,7 +222,7 @@ impl ClientInner {
         url: &Url,
         call: &Call,
         mode: BodyMode,
-        ticket: Option<Ticket>,
+        ticket: Ticket,
     ) -> Result<Answer, Failure> {
         let mut request = self
             .http
@@ -240,10 +244,8 @@ impl ClientInner {
             .await
             .map_err(|error| Failure::plain(transport_error(&error)))?;
         let status = response.status();
-        if let Some(ticket) = ticket {
-            let retry_after = server_requested_delay(status.as_u16(), response.headers());
-            ticket.answered(status.as_u16(), response.headers(), retry_after);
-        }
+        let retry_after = server_requested_delay(status.as_u16(), response.headers());
+        ticket.answered(status.as_u16(), response.headers(), retry_after);
         if status == StatusCode::TOO_MANY_REQUESTS
             && let Some(attempts) = &call.attempts
         {

@@ -8,13 +8,13 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 mod bulk;
+mod users;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
 use truto_sandbox::{Fault, Sandbox, SandboxConfig};
 use truto_ticketing::{
-    Certificate, Client, CollectionRef, CreateUserOptions, CreateUserResponse, Error, NewUser,
-    ResponseFormat,
+    Certificate, Client, CreateUserOptions, CreateUserResponse, Error, NewUser, ResponseFormat,
 };
 
 fn main() {
@@ -95,6 +95,12 @@ enum ResultShape {
     User,
     Json,
     Bytes,
+    /// A listing: every user read, and how many each page held.
+    Users {
+        page_sizes: Vec<usize>,
+    },
+    /// A deletion: the id answered.
+    Deleted,
 }
 
 async fn run_case(sandbox: &Sandbox, case: &Value) -> Result<(), Failed> {
@@ -102,6 +108,16 @@ async fn run_case(sandbox: &Sandbox, case: &Value) -> Result<(), Failed> {
     let account = case["call"]["integrated_account_id"]
         .as_str()
         .unwrap_or_default();
+    let seeds = match &case["seed"] {
+        Value::Null => Vec::new(),
+        Value::Array(seeds) => seeds.clone(),
+        seed => vec![seed.clone()],
+    };
+    for seed in seeds {
+        sandbox
+            .seed(serde_json::from_value(seed)?)
+            .map_err(|error| format!("seeding: {error}"))?;
+    }
     if let Some(faults) = case.get("faults") {
         let faults: Vec<Fault> = serde_json::from_value(faults.clone())?;
         sandbox.push_faults(account, faults);
@@ -161,6 +177,19 @@ async fn make_call(client: &Result<Client, Error>, call: &Value) -> Outcome {
         Ok(client) => client,
         Err(error) => return Outcome::Failure(error.clone()),
     };
+    match call["method"].as_str().unwrap_or("create") {
+        "create" => {}
+        "list" => return users::list(client, call).await,
+        "get" => return users::get(client, call).await,
+        "update" => return users::update(client, call).await,
+        "delete" => return users::delete(client, call).await,
+        other => {
+            return Outcome::Failure(Error::invalid_input(
+                "method",
+                format!("the runner has no method {other}"),
+            ));
+        }
+    }
     match send(client, call).await {
         Ok(CreateUserResponse::User(user)) => {
             Outcome::Success(serde_json::to_value(user).unwrap(), ResultShape::User)
@@ -178,23 +207,14 @@ async fn send(client: &Client, call: &Value) -> truto_ticketing::Result<CreateUs
     let user = NewUser::from_json(call["user"].clone())?;
     let given = &call["options"];
     let mut options = CreateUserOptions::default();
-    if let Some(collections) = given["collections"].as_array() {
-        options.collections = collections
-            .iter()
-            .map(|collection| CollectionRef::new(collection["id"].as_str().unwrap()))
-            .collect();
-    }
-    options.ignore_remote_data = given["ignore_remote_data"] == true;
-    if let Some(fields) = given["exclude_fields"].as_array() {
-        options.exclude_fields = fields
-            .iter()
-            .map(|f| f.as_str().unwrap().to_owned())
-            .collect();
-    }
-    options.remote_query = given["remote_query"].as_object().cloned();
+    options.collections = users::collections(given);
+    let common = users::call_options(given);
+    options.ignore_remote_data = common.ignore_remote_data;
+    options.exclude_fields = common.exclude_fields;
+    options.remote_query = common.remote_query;
+    options.timeout = common.timeout;
+    options.max_retries = common.max_retries;
     options.idempotency_key = given["idempotency_key"].as_str().map(str::to_owned);
-    options.timeout = given["timeout_ms"].as_u64().map(Duration::from_millis);
-    options.max_retries = given["max_retries"].as_u64().map(|n| n as u32);
     let format = match given["response_format"].as_str() {
         Some(format) => ResponseFormat::from_str(format)?,
         None => ResponseFormat::Unified,
@@ -215,15 +235,22 @@ fn check_outcome(expect: &Value, outcome: &Outcome) -> Result<(), Failed> {
             check_error(expect, error)
         }
         Outcome::Success(value, shape) => {
-            let expected_shape = match wanted {
-                "user" => ResultShape::User,
-                "json" => ResultShape::Json,
-                "bytes" => ResultShape::Bytes,
-                _ => return Err(format!("expected an error, got {value}").into()),
+            let shape_name = match shape {
+                ResultShape::User => "user",
+                ResultShape::Json => "json",
+                ResultShape::Bytes => "bytes",
+                ResultShape::Users { .. } => "users",
+                ResultShape::Deleted => "deleted",
             };
-            ensure(*shape == expected_shape, || {
-                format!("expected {wanted}, got {shape:?}")
+            ensure(wanted == shape_name, || {
+                format!("expected {wanted}, got {shape_name}: {value}")
             })?;
+            if let ResultShape::Users { page_sizes } = shape {
+                users::check_listing(expect, value, page_sizes)?;
+            }
+            if let Some(id) = expect.get("deleted_id") {
+                ensure(value == id, || format!("deleted {value}, expected {id}"))?;
+            }
             for (subset_key, has_key, lacks_key) in [
                 ("user", "user_has", "user_lacks"),
                 ("json", "json_has", "json_lacks"),

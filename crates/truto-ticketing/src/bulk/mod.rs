@@ -2,8 +2,8 @@
 //! again.
 //!
 //! - **Paced.** Every request waits for room in its account's rate-limit window and the
-//!   API token's, learned from Truto's `ratelimit-*` headers and `Retry-After`
-//!   ([`pacing`]), and shared by every import of the client: a long import meets a few
+//!   API token's, learned from Truto's `ratelimit-*` headers and `Retry-After`, and
+//!   shared by every call of the client (see `pacing.rs`): a long import meets a few
 //!   429s at most, instead of one per request beyond the limit.
 //! - **Safe to run again.** Each row's `Idempotency-Key` is derived from the account and
 //!   the row's id ([`default_idempotency_key`]), so a rerun after a crash replays the
@@ -16,13 +16,12 @@
 
 mod channel;
 mod journal;
-pub(crate) mod pacing;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -35,6 +34,7 @@ pub use journal::{Journal, JournalEntry};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::models::{NewUser, User};
+use crate::transport::Attempts;
 use crate::users::{CreateUserOptions, ResponseFormat};
 
 /// One row of an import: the caller's id for it (a line number, a CSV `id` column) and
@@ -180,13 +180,6 @@ struct Figures {
     progress: Mutex<Progress>,
 }
 
-/// Counts an attempt's requests and 429s, for the row and the import.
-#[derive(Default)]
-pub(crate) struct Attempts {
-    pub(crate) requests: AtomicU64,
-    pub(crate) rate_limited: AtomicU64,
-}
-
 /// Paces a stream of requests to at most a fixed rate.
 struct FixedRate {
     interval: Duration,
@@ -321,7 +314,6 @@ fn create_row(
         let result = match prepared {
             Err(error) => Err(error),
             Ok(mut call) => {
-                call.pacing = Some((Arc::clone(&client.inner.pacing), account.to_string()));
                 call.attempts = Some(Arc::clone(&attempts));
                 if let Some(rate) = &fixed_rate {
                     rate.wait().await;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::common::{Email, Role};
+use super::timestamp::Timestamp;
 
 /// A user as Truto's unified model describes it. Providers differ in what they return:
 /// every field but `id` may be missing, and fields this SDK does not know are kept in
@@ -48,12 +49,12 @@ pub struct User {
     /// Roles the user holds.
     #[serde(default, deserialize_with = "null_as_default")]
     pub roles: Vec<Role>,
-    /// When the user was created (RFC 3339, as the provider sent it).
+    /// When the user was created (the text as sent, and its instant when RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// When the user was last changed (RFC 3339, as the provider sent it).
+    pub created_at: Option<Timestamp>,
+    /// When the user was last changed (the text as sent, and its instant when RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<Timestamp>,
     /// Identifies this version of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,

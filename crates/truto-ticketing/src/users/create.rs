@@ -9,16 +9,12 @@ use bytes::Bytes;
 use http::Method;
 use serde_json::{Map, Value};
 
+use super::{CallOptions, USERS_PATH, account_query, idempotency_key};
 use crate::client::{Client, header_map};
 use crate::error::{Error, Result};
 use crate::models::{CollectionRef, NewUser, User, check_text};
-use crate::query::QueryString;
 use crate::stream::ResponseStream;
 use crate::transport::Call;
-
-const USERS_PATH: &str = "/unified/ticketing/users";
-/// Idempotency keys longer than this are refused (Stripe's limit; Truto documents none).
-const MAX_IDEMPOTENCY_KEY_LENGTH: usize = 255;
 
 /// What Truto puts in the response body (`truto_response_format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -84,6 +80,20 @@ pub struct CreateUserOptions {
     pub max_retries: Option<u32>,
     /// Extra headers for this call.
     pub headers: Vec<(String, String)>,
+}
+
+impl CreateUserOptions {
+    /// The options every users call shares.
+    fn call_options(&self) -> CallOptions {
+        CallOptions {
+            ignore_remote_data: self.ignore_remote_data,
+            exclude_fields: self.exclude_fields.clone(),
+            remote_query: self.remote_query.clone(),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            headers: self.headers.clone(),
+        }
+    }
 }
 
 /// The answer of `create_user`, in the shape the response format gives it.
@@ -264,11 +274,9 @@ impl<'a> CreateUser<'a> {
     /// Validates everything and encodes the request; nothing is sent if this fails.
     pub(crate) fn prepare(&self, format: ResponseFormat) -> Result<Call> {
         let account = self.integrated_account_id;
-        check_text("integrated_account_id", account)?;
+        let mut query = account_query(account)?;
         self.user.validate()?;
         let options = &self.options;
-        let mut query = QueryString::new();
-        query.push("integrated_account_id", account);
         for (index, collection) in options.collections.iter().enumerate() {
             check_text(format_args!("collections[{index}].id"), &collection.id)?;
         }
@@ -280,64 +288,27 @@ impl<'a> CreateUser<'a> {
         if format != ResponseFormat::Unified {
             query.push("truto_response_format", format.as_str());
         }
-        if options.ignore_remote_data {
-            query.push("truto_ignore_remote_data", "true");
-        }
-        for (index, field) in options.exclude_fields.iter().enumerate() {
-            check_text(format_args!("exclude_fields[{index}]"), field)?;
-        }
-        if !options.exclude_fields.is_empty() {
-            let fields = options
-                .exclude_fields
-                .iter()
-                .cloned()
-                .map(Value::String)
-                .collect();
-            query.push_json("truto_exclude_fields", &Value::Array(fields));
-        }
-        if let Some(remote_query) = &options.remote_query {
-            query.push_json("remote_query", &Value::Object(remote_query.clone()));
-        }
-        let idempotency_key = match &options.idempotency_key {
-            Some(key) => {
-                check_idempotency_key(key)?;
-                key.clone()
-            }
-            None => uuid::Uuid::new_v4().to_string(),
-        };
-        let timeout = options.timeout.unwrap_or(self.client.inner.timeout);
-        if timeout.is_zero() {
-            return Err(Error::invalid_input("timeout", "must be greater than zero"));
-        }
+        let call_options = options.call_options();
+        call_options.push_query(&mut query)?;
+        let idempotency_key = idempotency_key(options.idempotency_key.as_deref())?;
+        let client = &self.client.inner;
+        let timeout = call_options.timeout(client)?;
         let body = serde_json::to_vec(self.user)
             .map_err(|error| Error::invalid_input("user", error.to_string()))?;
         Ok(Call {
             method: Method::POST,
-            path: USERS_PATH,
+            path: USERS_PATH.to_owned(),
+            account: account.to_owned(),
             query: query.as_str().to_owned(),
             body: Some(Bytes::from(body)),
             idempotency_key: Some(idempotency_key),
             headers: header_map(&options.headers)?,
             timeout,
-            max_retries: options.max_retries.unwrap_or(self.client.inner.max_retries),
+            max_retries: call_options.max_retries(client),
             secrets: self.user.password.iter().cloned().collect(),
-            pacing: None,
             attempts: None,
         })
     }
-}
-
-fn check_idempotency_key(key: &str) -> Result<()> {
-    let printable = key.bytes().all(|byte| byte.is_ascii_graphic());
-    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LENGTH || !printable {
-        return Err(Error::invalid_input(
-            "idempotency_key",
-            format!(
-                "must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces"
-            ),
-        ));
-    }
-    Ok(())
 }
 
 impl<'a> IntoFuture for CreateUser<'a> {

@@ -1,6 +1,6 @@
-//! Truto's rate limits, learned from its answers and shared by every bulk call of a
-//! client, so that calls wait for a window with room instead of each finding the limit
-//! with a 429.
+//! Truto's rate limits, learned from its answers and shared by every call of a client
+//! (single calls, list pages, bulk imports), so that calls wait for a window with room
+//! instead of each finding the limit with a 429.
 //!
 //! Truto counts requests in fixed windows: per integrated account (documented: 50 per
 //! 10 s) and per API token (500 per 10 s), and reports the tighter of the two on each
