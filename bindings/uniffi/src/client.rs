@@ -11,6 +11,7 @@ use crate::interval::Interval;
 use crate::models::{
     CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat, User, non_negative,
 };
+use crate::users::{CallOptions, ListUsersOptions, UserPageStream, UserStream};
 
 /// Appended to the core's `User-Agent`.
 const USER_AGENT_SUFFIX: &str = concat!("uniffi/", env!("CARGO_PKG_VERSION"));
@@ -137,6 +138,95 @@ impl TrutoClient {
         options: CreateUsersOptions,
     ) -> Result<Arc<BulkImport>, TrutoError> {
         BulkImport::start(&self.inner, integrated_account_id, options).map(Arc::new)
+    }
+
+    /// Reads one user by id. An unknown id is `NotFound`.
+    #[uniffi::method(default(options))]
+    pub async fn get_user(
+        &self,
+        integrated_account_id: String,
+        id: String,
+        options: CallOptions,
+    ) -> Result<User, TrutoError> {
+        let options = options.into_core()?;
+        let user = self
+            .inner
+            .get_user_with(&integrated_account_id, &id, &options)
+            .await?;
+        Ok(user.into())
+    }
+
+    /// Changes the fields set in `changes` (fields left unset are not sent) and returns
+    /// the updated user. Sends an `Idempotency-Key` (a fresh one unless given), reused by
+    /// every retry.
+    #[uniffi::method(default(idempotency_key = None, options))]
+    pub async fn update_user(
+        &self,
+        integrated_account_id: String,
+        id: String,
+        changes: NewUser,
+        options: CallOptions,
+        idempotency_key: Option<String>,
+    ) -> Result<User, TrutoError> {
+        let changes = changes.into_core();
+        let options = options.into_core()?;
+        let user = self
+            .inner
+            .update_user_with(
+                &integrated_account_id,
+                &id,
+                &changes,
+                idempotency_key.as_deref(),
+                &options,
+            )
+            .await?;
+        Ok(user.into())
+    }
+
+    /// Deletes one user and returns its id.
+    #[uniffi::method(default(options))]
+    pub async fn delete_user(
+        &self,
+        integrated_account_id: String,
+        id: String,
+        options: CallOptions,
+    ) -> Result<String, TrutoError> {
+        let options = options.into_core()?;
+        Ok(self
+            .inner
+            .delete_user_with(&integrated_account_id, &id, &options)
+            .await?)
+    }
+
+    /// Lists the account's users, page after page (`listUsers` in Kotlin, Java and Swift
+    /// reads it as a stream of users). Bad options fail at the first `next`.
+    #[uniffi::method(default(options))]
+    pub async fn start_list_users(
+        &self,
+        integrated_account_id: String,
+        options: ListUsersOptions,
+    ) -> Result<Arc<UserStream>, TrutoError> {
+        let options = options.into_core()?;
+        let pages = self
+            .inner
+            .list_users_with(&integrated_account_id, options)
+            .pages();
+        Ok(Arc::new(UserStream::new(pages)))
+    }
+
+    /// The same listing page by page, each page with its cursor (`listUserPages`).
+    #[uniffi::method(default(options))]
+    pub async fn start_list_user_pages(
+        &self,
+        integrated_account_id: String,
+        options: ListUsersOptions,
+    ) -> Result<Arc<UserPageStream>, TrutoError> {
+        let options = options.into_core()?;
+        let pages = self
+            .inner
+            .list_users_with(&integrated_account_id, options)
+            .pages();
+        Ok(Arc::new(UserPageStream::new(pages)))
     }
 
     /// The base URL requests go to.

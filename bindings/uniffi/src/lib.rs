@@ -29,6 +29,7 @@ mod interval;
 mod json;
 mod models;
 mod open_enums;
+mod users;
 
 pub use bulk::{BulkImport, BulkProgress, BulkRow, CreateUsersOptions, RowOutcome};
 pub use client::{ClientConfig, TrutoClient};
@@ -41,6 +42,10 @@ pub use models::{
 };
 pub use open_enums::{
     EmailType, RoleName, UserStatus, parse_email_type, parse_role_name, parse_user_status,
+};
+pub use users::{
+    CallOptions, ListUsersOptions, SortBy, SortOrder, TimeBounds, UserPage, UserPageStream,
+    UserStream,
 };
 
 uniffi::setup_scaffolding!("truto_ticketing");

@@ -232,8 +232,14 @@ impl Window {
 
 impl Pacing {
     /// Waits until `account` and the token both have room in their windows, and takes a
-    /// place in each. The ticket gives it back when the attempt ends.
-    pub(crate) async fn admit(self: &Arc<Self>, account: &str) -> Ticket {
+    /// place in each. The ticket gives it back when the attempt ends. With `max_wait`, a
+    /// window closed for longer than that (after a 429 asking for minutes, say) is not
+    /// waited for: the error is how long it stays closed.
+    pub(crate) async fn admit(
+        self: &Arc<Self>,
+        account: &str,
+        max_wait: Option<Duration>,
+    ) -> Result<Ticket, Duration> {
         loop {
             let notified = self.changed.notified();
             let wait = {
@@ -249,17 +255,21 @@ impl Pacing {
                 match (account_window.wait(now), token_window.wait(now)) {
                     (None, None) => {
                         let windows = (account_window.take(now), token_window.take(now));
-                        return Ticket {
+                        return Ok(Ticket {
                             pacing: Arc::clone(self),
                             account: account.to_owned(),
                             windows,
                             settled: false,
-                        };
+                        });
                     }
                     (Some(at), None) | (None, Some(at)) => at,
                     (Some(one), Some(other)) => one.max(other),
                 }
             };
+            let remaining = wait.saturating_duration_since(Instant::now());
+            if max_wait.is_some_and(|max_wait| remaining > max_wait) {
+                return Err(remaining);
+            }
             tokio::select! {
                 () = tokio::time::sleep_until(wait) => {}
                 () = notified => {}
@@ -382,24 +392,26 @@ mod tests {
         let started = Instant::now();
         // The first request learns the limit: 3 per 2 s.
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("3;w=2", 2, 2), None);
         for remaining in [1, 0] {
-            pacing
-                .admit("a")
-                .await
-                .answered(201, &headers("3;w=2", remaining, 2), None);
+            pacing.admit("a", None).await.unwrap().answered(
+                201,
+                &headers("3;w=2", remaining, 2),
+                None,
+            );
         }
         assert_eq!(Instant::now(), started, "three fit in the first window");
-        let fourth = pacing.admit("a").await;
+        let fourth = pacing.admit("a", None).await.unwrap();
         assert!(
             Instant::now() >= started + Duration::from_secs(2),
             "the fourth waits for the window to end"
         );
         fourth.answered(201, &headers("3;w=2", 2, 2), None);
         // Another account has a window of its own.
-        let other = pacing.admit("b").await;
+        let other = pacing.admit("b", None).await.unwrap();
         drop(other);
     }
 
@@ -409,8 +421,9 @@ mod tests {
         let started = Instant::now();
         for _ in 0..1000 {
             pacing
-                .admit("a")
+                .admit("a", None)
                 .await
+                .unwrap()
                 .answered(201, &HeaderMap::new(), None);
         }
         assert_eq!(Instant::now(), started);
@@ -421,13 +434,15 @@ mod tests {
         let pacing = Arc::new(Pacing::default());
         let started = Instant::now();
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("2;w=1", 1, 1), None);
         for _ in 0..5 {
             pacing
-                .admit("a")
+                .admit("a", None)
                 .await
+                .unwrap()
                 .answered(201, &HeaderMap::new(), None);
         }
         // 6 requests at 2 per second: the third window opens 2 s in.
@@ -440,16 +455,17 @@ mod tests {
         let pacing = Arc::new(Pacing::default());
         let started = Instant::now();
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("100;w=10", 99, 10), None);
         // The server says nothing is left, but only for another second.
-        pacing.admit("a").await.answered(
+        pacing.admit("a", None).await.unwrap().answered(
             429,
             &headers("100;w=10", 0, 1),
             Some(Duration::from_secs(1)),
         );
-        pacing.admit("a").await;
+        pacing.admit("a", None).await.unwrap();
         let waited = Instant::now() - started;
         assert!(
             waited >= Duration::from_secs(1) && waited < Duration::from_secs(2),
@@ -461,15 +477,16 @@ mod tests {
     async fn requests_in_flight_count_against_the_window() {
         let pacing = Arc::new(Pacing::default());
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("2;w=1", 1, 1), None);
-        let in_flight = pacing.admit("a").await;
+        let in_flight = pacing.admit("a", None).await.unwrap();
         let started = Instant::now();
         let waiting = tokio::spawn({
             let pacing = Arc::clone(&pacing);
             async move {
-                pacing.admit("a").await;
+                pacing.admit("a", None).await.unwrap();
                 Instant::now()
             }
         });
@@ -487,11 +504,12 @@ mod tests {
     async fn a_429_closes_the_window_until_retry_after() {
         let pacing = Arc::new(Pacing::default());
         let started = Instant::now();
-        pacing
-            .admit("a")
-            .await
-            .answered(429, &HeaderMap::new(), Some(Duration::from_secs(3)));
-        pacing.admit("a").await;
+        pacing.admit("a", None).await.unwrap().answered(
+            429,
+            &HeaderMap::new(),
+            Some(Duration::from_secs(3)),
+        );
+        pacing.admit("a", None).await.unwrap();
         assert!(Instant::now() >= started + Duration::from_secs(3));
     }
 
@@ -500,25 +518,29 @@ mod tests {
         let pacing = Arc::new(Pacing::default());
         // Account a's own limit, then the token's (tighter in remaining, larger in limit).
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("50;w=2", 49, 2), None);
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("4;w=2", 0, 2), None);
         // 4 is smaller than 50: it is read as a's own limit. Now the token reports 100.
         let started = Instant::now();
         pacing
-            .admit("b")
+            .admit("b", None)
             .await
+            .unwrap()
             .answered(201, &headers("2;w=2", 1, 2), None);
         pacing
-            .admit("b")
+            .admit("b", None)
             .await
+            .unwrap()
             .answered(201, &headers("3;w=2", 0, 2), None);
         // b learned 2 first; 3 > 2 is the token's, which says nothing is left.
-        pacing.admit("c").await;
+        pacing.admit("c", None).await.unwrap();
         assert!(
             Instant::now() >= started + Duration::from_secs(2),
             "account c waits for the token's window"
@@ -529,13 +551,14 @@ mod tests {
     async fn an_abandoned_attempt_gives_its_place_back() {
         let pacing = Arc::new(Pacing::default());
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("1;w=5", 0, 5), None);
         // The window is full until it ends; an attempt that ends unanswered frees only
         // its in-flight place, not the server's count.
         let started = Instant::now();
-        drop(pacing.admit("a").await);
+        drop(pacing.admit("a", None).await.unwrap());
         assert!(Instant::now() >= started + Duration::from_secs(5));
     }
 
@@ -543,13 +566,14 @@ mod tests {
     async fn answers_out_of_order_leave_the_whole_limit_to_the_window() {
         let pacing = Arc::new(Pacing::default());
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("10;w=2", 9, 2), None);
         // Four in flight at once, answered in the reverse of the server's order.
         let mut tickets = Vec::new();
         for _ in 0..4 {
-            tickets.push(pacing.admit("a").await);
+            tickets.push(pacing.admit("a", None).await.unwrap());
         }
         for (ticket, remaining) in tickets.into_iter().zip([5, 6, 7, 8]) {
             ticket.answered(201, &headers("10;w=2", remaining, 2), None);
@@ -557,13 +581,14 @@ mod tests {
         // Five sent, five counted: the other five fit in the same window.
         let started = Instant::now();
         for remaining in (0..5).rev() {
-            pacing
-                .admit("a")
-                .await
-                .answered(201, &headers("10;w=2", remaining, 2), None);
+            pacing.admit("a", None).await.unwrap().answered(
+                201,
+                &headers("10;w=2", remaining, 2),
+                None,
+            );
         }
         assert_eq!(Instant::now(), started, "all ten fit in the first window");
-        pacing.admit("a").await;
+        pacing.admit("a", None).await.unwrap();
         assert!(Instant::now() >= started + Duration::from_secs(2));
     }
 
@@ -572,18 +597,20 @@ mod tests {
         let pacing = Arc::new(Pacing::default());
         // The server had counted 6 when it answered our first: 5 were someone else's.
         pacing
-            .admit("a")
+            .admit("a", None)
             .await
+            .unwrap()
             .answered(201, &headers("10;w=2", 4, 2), None);
         let started = Instant::now();
         for remaining in (0..4).rev() {
-            pacing
-                .admit("a")
-                .await
-                .answered(201, &headers("10;w=2", remaining, 2), None);
+            pacing.admit("a", None).await.unwrap().answered(
+                201,
+                &headers("10;w=2", remaining, 2),
+                None,
+            );
         }
         assert_eq!(Instant::now(), started);
-        pacing.admit("a").await;
+        pacing.admit("a", None).await.unwrap();
         assert!(Instant::now() >= started + Duration::from_secs(1));
     }
 }

@@ -38,7 +38,9 @@ pub(crate) struct Call {
     pub(crate) max_retries: u32,
     /// Secrets besides the token that must not reach an error (e.g. the new user's password).
     pub(crate) secrets: Vec<SecretString>,
-    /// Bulk calls: counts the attempts' requests and 429s.
+    /// Bulk calls: counts the attempts' requests and 429s. A bulk call also waits as long
+    /// as a closed rate-limit window says; any other call waits at most the retry policy's
+    /// `max_retry_after` and otherwise ends at once as `rate_limited`.
     pub(crate) attempts: Option<Arc<Attempts>>,
 }
 
@@ -142,7 +144,20 @@ impl ClientInner {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let ticket = self.pacing.admit(&call.account).await;
+            let max_wait = match call.attempts {
+                Some(_) => None,
+                None => Some(self.retry_policy.max_retry_after),
+            };
+            let ticket = match self.pacing.admit(&call.account, max_wait).await {
+                Ok(ticket) => ticket,
+                Err(closed_for) => {
+                    let mut error = window_closed(closed_for);
+                    let details = error.details_mut();
+                    details.attempts = attempt - 1;
+                    details.idempotency_key = call.idempotency_key.clone();
+                    return Err(error);
+                }
+            };
             if let Some(attempts) = &call.attempts {
                 attempts.requests.fetch_add(1, Ordering::Relaxed);
             }
@@ -305,6 +320,23 @@ impl ClientInner {
         }
         error
     }
+}
+
+/// The error of a call not sent because its rate-limit window stays closed longer than the
+/// call may wait (Truto answered an earlier call 429 with a long `Retry-After`).
+fn window_closed(closed_for: Duration) -> Error {
+    Error::new(
+        ErrorKind::RateLimited,
+        ErrorDetails {
+            message: format!(
+                "not sent: an earlier answer closed this account's rate-limit window for \
+                 another {} s",
+                closed_for.as_secs_f64().ceil()
+            ),
+            retry_after: Some(closed_for),
+            ..ErrorDetails::default()
+        },
+    )
 }
 
 /// A failed attempt and the wait the server asked for, if any.

@@ -614,6 +614,49 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
 
 
 
@@ -840,11 +883,39 @@ public protocol TrutoClientProtocol: AnyObject, Sendable {
     func createUserWithFormat(integratedAccountId: String, user: NewUser, options: CreateUserOptions, format: ResponseFormat) async throws  -> CreateUserResponse
     
     /**
+     * Deletes one user and returns its id.
+     */
+    func deleteUser(integratedAccountId: String, id: String, options: CallOptions) async throws  -> String
+    
+    /**
+     * Reads one user by id. An unknown id is `NotFound`.
+     */
+    func getUser(integratedAccountId: String, id: String, options: CallOptions) async throws  -> User
+    
+    /**
      * Starts creating a user per row (see `BulkImport`; `createUsers` in Kotlin and
      * Swift wraps it as a `Flow` and an `AsyncSequence`). Fails with `InvalidInput` for
      * bad options.
      */
     func startCreateUsers(integratedAccountId: String, options: CreateUsersOptions) async throws  -> BulkImport
+    
+    /**
+     * The same listing page by page, each page with its cursor (`listUserPages`).
+     */
+    func startListUserPages(integratedAccountId: String, options: ListUsersOptions) async throws  -> UserPageStream
+    
+    /**
+     * Lists the account's users, page after page (`listUsers` in Kotlin, Java and Swift
+     * reads it as a stream of users). Bad options fail at the first `next`.
+     */
+    func startListUsers(integratedAccountId: String, options: ListUsersOptions) async throws  -> UserStream
+    
+    /**
+     * Changes the fields set in `changes` (fields left unset are not sent) and returns
+     * the updated user. Sends an `Idempotency-Key` (a fresh one unless given), reused by
+     * every retry.
+     */
+    func updateUser(integratedAccountId: String, id: String, changes: NewUser, options: CallOptions, idempotencyKey: String?) async throws  -> User
     
 }
 /**
@@ -970,6 +1041,44 @@ open func createUserWithFormat(integratedAccountId: String, user: NewUser, optio
 }
     
     /**
+     * Deletes one user and returns its id.
+     */
+open func deleteUser(integratedAccountId: String, id: String, options: CallOptions = CallOptions())async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_trutoclient_delete_user(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(integratedAccountId),FfiConverterString.lower(id),FfiConverterTypeCallOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+    /**
+     * Reads one user by id. An unknown id is `NotFound`.
+     */
+open func getUser(integratedAccountId: String, id: String, options: CallOptions = CallOptions())async throws  -> User  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_trutoclient_get_user(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(integratedAccountId),FfiConverterString.lower(id),FfiConverterTypeCallOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUser_lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+    /**
      * Starts creating a user per row (see `BulkImport`; `createUsers` in Kotlin and
      * Swift wraps it as a `Flow` and an `AsyncSequence`). Fails with `InvalidInput` for
      * bad options.
@@ -986,6 +1095,66 @@ open func startCreateUsers(integratedAccountId: String, options: CreateUsersOpti
             completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_u64,
             freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_u64,
             liftFunc: FfiConverterTypeBulkImport_lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+    /**
+     * The same listing page by page, each page with its cursor (`listUserPages`).
+     */
+open func startListUserPages(integratedAccountId: String, options: ListUsersOptions = ListUsersOptions())async throws  -> UserPageStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_trutoclient_start_list_user_pages(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(integratedAccountId),FfiConverterTypeListUsersOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeUserPageStream_lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+    /**
+     * Lists the account's users, page after page (`listUsers` in Kotlin, Java and Swift
+     * reads it as a stream of users). Bad options fail at the first `next`.
+     */
+open func startListUsers(integratedAccountId: String, options: ListUsersOptions = ListUsersOptions())async throws  -> UserStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_trutoclient_start_list_users(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(integratedAccountId),FfiConverterTypeListUsersOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeUserStream_lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+    /**
+     * Changes the fields set in `changes` (fields left unset are not sent) and returns
+     * the updated user. Sends an `Idempotency-Key` (a fresh one unless given), reused by
+     * every retry.
+     */
+open func updateUser(integratedAccountId: String, id: String, changes: NewUser, options: CallOptions = CallOptions(), idempotencyKey: String? = nil)async throws  -> User  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_trutoclient_update_user(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(integratedAccountId),FfiConverterString.lower(id),FfiConverterTypeNewUser_lower(changes),FfiConverterTypeCallOptions_lower(options),FfiConverterOptionString.lower(idempotencyKey)
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUser_lift,
             errorHandler: FfiConverterTypeTrutoError_lift
         )
 }
@@ -1044,6 +1213,278 @@ public func FfiConverterTypeTrutoClient_lift(_ handle: UInt64) throws -> TrutoCl
 #endif
 public func FfiConverterTypeTrutoClient_lower(_ value: TrutoClient) -> UInt64 {
     return FfiConverterTypeTrutoClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The pages of a listing, fetched one at a time by `next`.
+ */
+public protocol UserPageStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+    func next() async throws  -> UserPage?
+    
+}
+/**
+ * The pages of a listing, fetched one at a time by `next`.
+ */
+open class UserPageStream: UserPageStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_truto_ticketing_uniffi_fn_clone_userpagestream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_truto_ticketing_uniffi_fn_free_userpagestream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or `null` after the last one.
+     */
+open func next()async throws  -> UserPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_userpagestream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeUserPage.lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUserPageStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = UserPageStream
+
+    public static func lift(_ handle: UInt64) throws -> UserPageStream {
+        return UserPageStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: UserPageStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserPageStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: UserPageStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserPageStream_lift(_ handle: UInt64) throws -> UserPageStream {
+    return try FfiConverterTypeUserPageStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserPageStream_lower(_ value: UserPageStream) -> UInt64 {
+    return FfiConverterTypeUserPageStream.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The users of a listing, one at a time: pages are fetched as `next` reaches them.
+ */
+public protocol UserStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next user, or `null` after the last one.
+     */
+    func next() async throws  -> User?
+    
+}
+/**
+ * The users of a listing, one at a time: pages are fetched as `next` reaches them.
+ */
+open class UserStream: UserStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_truto_ticketing_uniffi_fn_clone_userstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_truto_ticketing_uniffi_fn_free_userstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next user, or `null` after the last one.
+     */
+open func next()async throws  -> User?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_truto_ticketing_uniffi_fn_method_userstream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_truto_ticketing_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_truto_ticketing_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_truto_ticketing_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeUser.lift,
+            errorHandler: FfiConverterTypeTrutoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUserStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = UserStream
+
+    public static func lift(_ handle: UInt64) throws -> UserStream {
+        return UserStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: UserStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: UserStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserStream_lift(_ handle: UInt64) throws -> UserStream {
+    return try FfiConverterTypeUserStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserStream_lower(_ value: UserStream) -> UInt64 {
+    return FfiConverterTypeUserStream.lower(value)
 }
 
 
@@ -1234,6 +1675,115 @@ public func FfiConverterTypeBulkRow_lift(_ buf: RustBuffer) throws -> BulkRow {
 #endif
 public func FfiConverterTypeBulkRow_lower(_ value: BulkRow) -> RustBuffer {
     return FfiConverterTypeBulkRow.lower(value)
+}
+
+
+/**
+ * Options every call on users takes; every one has a default.
+ */
+public struct CallOptions: Equatable, Hashable {
+    /**
+     * Leave `remote_data` out of the answer.
+     */
+    public let ignoreRemoteData: Bool
+    /**
+     * Fields to leave out of the answer.
+     */
+    public let excludeFields: [String]
+    /**
+     * Passed to the provider untransformed.
+     */
+    public let remoteQuery: JsonObject?
+    /**
+     * Per-attempt timeout for this call (default: the client's).
+     */
+    public let timeout: Interval?
+    /**
+     * Retries for this call (default: the client's).
+     */
+    public let maxRetries: Int32?
+    /**
+     * Extra headers for this call.
+     */
+    public let headers: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Leave `remote_data` out of the answer.
+         */ignoreRemoteData: Bool = false, 
+        /**
+         * Fields to leave out of the answer.
+         */excludeFields: [String] = [], 
+        /**
+         * Passed to the provider untransformed.
+         */remoteQuery: JsonObject? = nil, 
+        /**
+         * Per-attempt timeout for this call (default: the client's).
+         */timeout: Interval? = nil, 
+        /**
+         * Retries for this call (default: the client's).
+         */maxRetries: Int32? = nil, 
+        /**
+         * Extra headers for this call.
+         */headers: [String: String] = [:]) {
+        self.ignoreRemoteData = ignoreRemoteData
+        self.excludeFields = excludeFields
+        self.remoteQuery = remoteQuery
+        self.timeout = timeout
+        self.maxRetries = maxRetries
+        self.headers = headers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CallOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCallOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallOptions {
+        return
+            try CallOptions(
+                ignoreRemoteData: FfiConverterBool.read(from: &buf), 
+                excludeFields: FfiConverterSequenceString.read(from: &buf), 
+                remoteQuery: FfiConverterOptionTypeJsonObject.read(from: &buf), 
+                timeout: FfiConverterOptionTypeInterval.read(from: &buf), 
+                maxRetries: FfiConverterOptionInt32.read(from: &buf), 
+                headers: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CallOptions, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.ignoreRemoteData, into: &buf)
+        FfiConverterSequenceString.write(value.excludeFields, into: &buf)
+        FfiConverterOptionTypeJsonObject.write(value.remoteQuery, into: &buf)
+        FfiConverterOptionTypeInterval.write(value.timeout, into: &buf)
+        FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
+        FfiConverterDictionaryStringString.write(value.headers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallOptions_lift(_ buf: RustBuffer) throws -> CallOptions {
+    return try FfiConverterTypeCallOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallOptions_lower(_ value: CallOptions) -> RustBuffer {
+    return FfiConverterTypeCallOptions.lower(value)
 }
 
 
@@ -1774,6 +2324,156 @@ public func FfiConverterTypeJsonMember_lower(_ value: JsonMember) -> RustBuffer 
 
 
 /**
+ * What to list and how; every option has a default. Filters an integration does not
+ * support are ignored by Truto, not refused.
+ */
+public struct ListUsersOptions: Equatable, Hashable {
+    /**
+     * Users per page (Truto's default when unset).
+     */
+    public let limit: Int32?
+    /**
+     * Start from this page: a `UserPage.nextCursor` of an earlier listing.
+     */
+    public let cursor: String?
+    /**
+     * Users with any of these email addresses.
+     */
+    public let emails: [String]
+    /**
+     * Users whose name matches.
+     */
+    public let name: String?
+    /**
+     * Active or inactive users only.
+     */
+    public let isActive: Bool?
+    /**
+     * Bounds on `created_at`.
+     */
+    public let createdAt: TimeBounds?
+    /**
+     * Bounds on `updated_at`.
+     */
+    public let updatedAt: TimeBounds?
+    /**
+     * Sort fields, in order.
+     */
+    public let sortBy: [SortBy]
+    /**
+     * The projects to list (Pivotal Tracker requires one).
+     */
+    public let collections: [CollectionRef]
+    /**
+     * The options every call takes.
+     */
+    public let call: CallOptions?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Users per page (Truto's default when unset).
+         */limit: Int32? = nil, 
+        /**
+         * Start from this page: a `UserPage.nextCursor` of an earlier listing.
+         */cursor: String? = nil, 
+        /**
+         * Users with any of these email addresses.
+         */emails: [String] = [], 
+        /**
+         * Users whose name matches.
+         */name: String? = nil, 
+        /**
+         * Active or inactive users only.
+         */isActive: Bool? = nil, 
+        /**
+         * Bounds on `created_at`.
+         */createdAt: TimeBounds? = nil, 
+        /**
+         * Bounds on `updated_at`.
+         */updatedAt: TimeBounds? = nil, 
+        /**
+         * Sort fields, in order.
+         */sortBy: [SortBy] = [], 
+        /**
+         * The projects to list (Pivotal Tracker requires one).
+         */collections: [CollectionRef] = [], 
+        /**
+         * The options every call takes.
+         */call: CallOptions? = nil) {
+        self.limit = limit
+        self.cursor = cursor
+        self.emails = emails
+        self.name = name
+        self.isActive = isActive
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.sortBy = sortBy
+        self.collections = collections
+        self.call = call
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListUsersOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListUsersOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListUsersOptions {
+        return
+            try ListUsersOptions(
+                limit: FfiConverterOptionInt32.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf), 
+                emails: FfiConverterSequenceString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                isActive: FfiConverterOptionBool.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimeBounds.read(from: &buf), 
+                updatedAt: FfiConverterOptionTypeTimeBounds.read(from: &buf), 
+                sortBy: FfiConverterSequenceTypeSortBy.read(from: &buf), 
+                collections: FfiConverterSequenceTypeCollectionRef.read(from: &buf), 
+                call: FfiConverterOptionTypeCallOptions.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListUsersOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionInt32.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
+        FfiConverterSequenceString.write(value.emails, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionBool.write(value.isActive, into: &buf)
+        FfiConverterOptionTypeTimeBounds.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeTimeBounds.write(value.updatedAt, into: &buf)
+        FfiConverterSequenceTypeSortBy.write(value.sortBy, into: &buf)
+        FfiConverterSequenceTypeCollectionRef.write(value.collections, into: &buf)
+        FfiConverterOptionTypeCallOptions.write(value.call, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListUsersOptions_lift(_ buf: RustBuffer) throws -> ListUsersOptions {
+    return try FfiConverterTypeListUsersOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListUsersOptions_lower(_ value: ListUsersOptions) -> RustBuffer {
+    return FfiConverterTypeListUsersOptions.lower(value)
+}
+
+
+/**
  * A user to create. Every field is optional here; which ones an integration requires is
  * Truto's to say (a `BadRequest` error lists them). Unset fields are not sent.
  */
@@ -2172,6 +2872,164 @@ public func FfiConverterTypeRowOutcome_lower(_ value: RowOutcome) -> RustBuffer 
 
 
 /**
+ * One `sort_by` field.
+ */
+public struct SortBy: Equatable, Hashable {
+    /**
+     * The field (`name`, `created_at`, ...).
+     */
+    public let field: String
+    /**
+     * Ascending or descending.
+     */
+    public let order: SortOrder
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The field (`name`, `created_at`, ...).
+         */field: String, 
+        /**
+         * Ascending or descending.
+         */order: SortOrder) {
+        self.field = field
+        self.order = order
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SortBy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSortBy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SortBy {
+        return
+            try SortBy(
+                field: FfiConverterString.read(from: &buf), 
+                order: FfiConverterTypeSortOrder.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SortBy, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterTypeSortOrder.write(value.order, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSortBy_lift(_ buf: RustBuffer) throws -> SortBy {
+    return try FfiConverterTypeSortBy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSortBy_lower(_ value: SortBy) -> RustBuffer {
+    return FfiConverterTypeSortBy.lower(value)
+}
+
+
+/**
+ * Bounds on a date-time field; each one set is sent (`created_at[gte]=...`).
+ */
+public struct TimeBounds: Equatable, Hashable {
+    /**
+     * Strictly after.
+     */
+    public let gt: Date?
+    /**
+     * At or after.
+     */
+    public let gte: Date?
+    /**
+     * Strictly before.
+     */
+    public let lt: Date?
+    /**
+     * At or before.
+     */
+    public let lte: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Strictly after.
+         */gt: Date? = nil, 
+        /**
+         * At or after.
+         */gte: Date? = nil, 
+        /**
+         * Strictly before.
+         */lt: Date? = nil, 
+        /**
+         * At or before.
+         */lte: Date? = nil) {
+        self.gt = gt
+        self.gte = gte
+        self.lt = lt
+        self.lte = lte
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeBounds: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeBounds: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeBounds {
+        return
+            try TimeBounds(
+                gt: FfiConverterOptionTimestamp.read(from: &buf), 
+                gte: FfiConverterOptionTimestamp.read(from: &buf), 
+                lt: FfiConverterOptionTimestamp.read(from: &buf), 
+                lte: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeBounds, into buf: inout [UInt8]) {
+        FfiConverterOptionTimestamp.write(value.gt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.gte, into: &buf)
+        FfiConverterOptionTimestamp.write(value.lt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.lte, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeBounds_lift(_ buf: RustBuffer) throws -> TimeBounds {
+    return try FfiConverterTypeTimeBounds.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeBounds_lower(_ value: TimeBounds) -> RustBuffer {
+    return FfiConverterTypeTimeBounds.lower(value)
+}
+
+
+/**
  * A user as Truto answers: every field but `id` may be missing.
  */
 public struct User: Equatable, Hashable {
@@ -2216,13 +3074,21 @@ public struct User: Equatable, Hashable {
      */
     public let roles: [Role]
     /**
-     * When the user was created (RFC 3339, as the provider sent it).
+     * When the user was created (`null` when the provider sent no RFC 3339 date-time).
      */
-    public let createdAt: String?
+    public let createdAt: Date?
     /**
-     * When the user was last changed (RFC 3339, as the provider sent it).
+     * `created_at` as the provider sent it.
      */
-    public let updatedAt: String?
+    public let createdAtRaw: String?
+    /**
+     * When the user was last changed (`null` when the provider sent no RFC 3339 date-time).
+     */
+    public let updatedAt: Date?
+    /**
+     * `updated_at` as the provider sent it.
+     */
+    public let updatedAtRaw: String?
     /**
      * Identifies this version of the user.
      */
@@ -2270,11 +3136,17 @@ public struct User: Equatable, Hashable {
          * Roles the user holds.
          */roles: [Role], 
         /**
-         * When the user was created (RFC 3339, as the provider sent it).
-         */createdAt: String?, 
+         * When the user was created (`null` when the provider sent no RFC 3339 date-time).
+         */createdAt: Date?, 
         /**
-         * When the user was last changed (RFC 3339, as the provider sent it).
-         */updatedAt: String?, 
+         * `created_at` as the provider sent it.
+         */createdAtRaw: String?, 
+        /**
+         * When the user was last changed (`null` when the provider sent no RFC 3339 date-time).
+         */updatedAt: Date?, 
+        /**
+         * `updated_at` as the provider sent it.
+         */updatedAtRaw: String?, 
         /**
          * Identifies this version of the user.
          */etag: String?, 
@@ -2295,7 +3167,9 @@ public struct User: Equatable, Hashable {
         self.avatar = avatar
         self.roles = roles
         self.createdAt = createdAt
+        self.createdAtRaw = createdAtRaw
         self.updatedAt = updatedAt
+        self.updatedAtRaw = updatedAtRaw
         self.etag = etag
         self.remoteData = remoteData
         self.extra = extra
@@ -2327,8 +3201,10 @@ public struct FfiConverterTypeUser: FfiConverterRustBuffer {
                 teamIds: FfiConverterSequenceString.read(from: &buf), 
                 avatar: FfiConverterOptionString.read(from: &buf), 
                 roles: FfiConverterSequenceTypeRole.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                createdAtRaw: FfiConverterOptionString.read(from: &buf), 
+                updatedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                updatedAtRaw: FfiConverterOptionString.read(from: &buf), 
                 etag: FfiConverterOptionString.read(from: &buf), 
                 remoteData: FfiConverterOptionTypeJsonObject.read(from: &buf), 
                 extra: FfiConverterTypeJsonObject.read(from: &buf)
@@ -2346,8 +3222,10 @@ public struct FfiConverterTypeUser: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.teamIds, into: &buf)
         FfiConverterOptionString.write(value.avatar, into: &buf)
         FfiConverterSequenceTypeRole.write(value.roles, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionString.write(value.createdAtRaw, into: &buf)
+        FfiConverterOptionTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionString.write(value.updatedAtRaw, into: &buf)
         FfiConverterOptionString.write(value.etag, into: &buf)
         FfiConverterOptionTypeJsonObject.write(value.remoteData, into: &buf)
         FfiConverterTypeJsonObject.write(value.extra, into: &buf)
@@ -2367,6 +3245,87 @@ public func FfiConverterTypeUser_lift(_ buf: RustBuffer) throws -> User {
 #endif
 public func FfiConverterTypeUser_lower(_ value: User) -> RustBuffer {
     return FfiConverterTypeUser.lower(value)
+}
+
+
+/**
+ * One page of a listing.
+ */
+public struct UserPage: Equatable, Hashable {
+    /**
+     * The page's users, in Truto's order.
+     */
+    public let users: [User]
+    /**
+     * The cursor that fetched this page (`null` for the first).
+     */
+    public let cursor: String?
+    /**
+     * The cursor of the next page, `null` on the last: keep it to resume later with
+     * `ListUsersOptions.cursor`.
+     */
+    public let nextCursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The page's users, in Truto's order.
+         */users: [User], 
+        /**
+         * The cursor that fetched this page (`null` for the first).
+         */cursor: String?, 
+        /**
+         * The cursor of the next page, `null` on the last: keep it to resume later with
+         * `ListUsersOptions.cursor`.
+         */nextCursor: String?) {
+        self.users = users
+        self.cursor = cursor
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UserPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUserPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserPage {
+        return
+            try UserPage(
+                users: FfiConverterSequenceTypeUser.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UserPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeUser.write(value.users, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserPage_lift(_ buf: RustBuffer) throws -> UserPage {
+    return try FfiConverterTypeUserPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserPage_lower(_ value: UserPage) -> RustBuffer {
+    return FfiConverterTypeUserPage.lower(value)
 }
 
 
@@ -3036,6 +3995,81 @@ public func FfiConverterTypeRoles_lift(_ buf: RustBuffer) throws -> Roles {
 #endif
 public func FfiConverterTypeRoles_lower(_ value: Roles) -> RustBuffer {
     return FfiConverterTypeRoles.lower(value)
+}
+
+
+
+/**
+ * Which way a sort field sorts.
+ */
+
+public enum SortOrder: Equatable, Hashable {
+    
+    /**
+     * Smallest first.
+     */
+    case asc
+    /**
+     * Largest first.
+     */
+    case desc
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SortOrder: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSortOrder: FfiConverterRustBuffer {
+    typealias SwiftType = SortOrder
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SortOrder {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .asc
+        
+        case 2: return .desc
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SortOrder, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .asc:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .desc:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSortOrder_lift(_ buf: RustBuffer) throws -> SortOrder {
+    return try FfiConverterTypeSortOrder.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSortOrder_lower(_ value: SortOrder) -> RustBuffer {
+    return FfiConverterTypeSortOrder.lower(value)
 }
 
 
@@ -3740,6 +4774,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCallOptions: FfiConverterRustBuffer {
+    typealias SwiftType = CallOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCallOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCallOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCreateUserOptions: FfiConverterRustBuffer {
     typealias SwiftType = CreateUserOptions?
 
@@ -3788,6 +4870,30 @@ fileprivate struct FfiConverterOptionTypeRowOutcome: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTimeBounds: FfiConverterRustBuffer {
+    typealias SwiftType = TimeBounds?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimeBounds.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimeBounds.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
     typealias SwiftType = User?
 
@@ -3804,6 +4910,30 @@ fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUserPage: FfiConverterRustBuffer {
+    typealias SwiftType = UserPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUserPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUserPage.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4145,6 +5275,56 @@ fileprivate struct FfiConverterSequenceTypeRole: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRole.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSortBy: FfiConverterRustBuffer {
+    typealias SwiftType = [SortBy]
+
+    public static func write(_ value: [SortBy], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSortBy.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SortBy] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SortBy]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSortBy.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUser: FfiConverterRustBuffer {
+    typealias SwiftType = [User]
+
+    public static func write(_ value: [User], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUser.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [User] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [User]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUser.read(from: &buf))
         }
         return seq
     }
@@ -4515,7 +5695,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_create_user_with_format() != 19448) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_delete_user() != 10084) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_get_user() != 13883) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_start_create_users() != 20977) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_start_list_user_pages() != 42444) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_start_list_users() != 41819) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_trutoclient_update_user() != 60687) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_userpagestream_next() != 40736) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_truto_ticketing_uniffi_checksum_method_userstream_next() != 36048) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_truto_ticketing_uniffi_checksum_constructor_trutoclient_new() != 31406) {

@@ -69,13 +69,55 @@ func createUserOptions(from json: JSON) throws -> CreateUserOptions {
     )
 }
 
+/// A case's common options (`ignore_remote_data`, `exclude_fields`, `remote_query`, `timeout_ms`, `max_retries`).
+func callOptions(from json: JSON) -> CallOptions {
+    CallOptions(
+        ignoreRemoteData: json["ignore_remote_data"]?.isTrue ?? false,
+        excludeFields: json["exclude_fields"]?.stringsValue ?? [],
+        remoteQuery: json["remote_query"].map(jsonObject(from:)),
+        timeout: json["timeout_ms"]?.intValue.map { TimeInterval($0) / 1000 },
+        maxRetries: json["max_retries"]?.intValue.map { Int32($0) }
+    )
+}
+
+private func date(_ json: JSON?) -> Date? {
+    guard let text = json?.stringValue else { return nil }
+    return ISO8601DateFormatter().date(from: text)
+}
+
+private func timeBounds(from json: JSON?) -> TimeBounds? {
+    guard let json else { return nil }
+    return TimeBounds(gt: date(json["gt"]), gte: date(json["gte"]), lt: date(json["lt"]), lte: date(json["lte"]))
+}
+
+/// A case's list options.
+func listUsersOptions(from json: JSON) -> ListUsersOptions {
+    ListUsersOptions(
+        limit: json["limit"]?.intValue.map { Int32($0) },
+        cursor: json["cursor"]?.stringValue,
+        emails: json["emails"]?.stringsValue ?? [],
+        name: json["name"]?.stringValue,
+        isActive: json["is_active"].flatMap { value -> Bool? in
+            if case let .bool(flag) = value { return flag }
+            return nil
+        },
+        createdAt: timeBounds(from: json["created_at"]),
+        updatedAt: timeBounds(from: json["updated_at"]),
+        sortBy: (json["sort_by"]?.arrayValue ?? []).map {
+            SortBy(field: $0["field"]?.stringValue ?? "", order: $0["order"]?.stringValue == "desc" ? .desc : .asc)
+        },
+        collections: (json["collections"]?.arrayValue ?? []).map { CollectionRef(id: $0["id"]?.stringValue ?? "") },
+        call: callOptions(from: json)
+    )
+}
+
 /// The user in its JSON form (Truto's field names, unknown fields included).
 func userJSON(_ user: User) throws -> JSON {
     var object: [String: JSON] = ["id": .string(user.id)]
     let optional: [(String, String?)] = [
         ("name", user.name), ("first_name", user.firstName), ("last_name", user.lastName),
-        ("username", user.username), ("avatar", user.avatar), ("created_at", user.createdAt),
-        ("updated_at", user.updatedAt), ("etag", user.etag),
+        ("username", user.username), ("avatar", user.avatar), ("created_at", user.createdAtRaw),
+        ("updated_at", user.updatedAtRaw), ("etag", user.etag),
     ]
     for case let (key, value?) in optional {
         object[key] = .string(value)

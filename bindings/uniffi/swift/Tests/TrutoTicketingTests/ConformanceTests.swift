@@ -4,12 +4,14 @@ import Foundation
 import TrutoTicketing
 import XCTest
 
-/// Runs every case of tests/conformance/cases through `TrutoClient.createUser` against the
+/// Runs every case of tests/conformance/cases through `TrutoClient` (createUser, listUserPages,
+/// getUser, updateUser, deleteUser) against the
 /// truto-sandbox binary, as the Rust and Kotlin runners do. One test walks every case and
 /// reports each failing one by name.
 final class ConformanceTests: XCTestCase {
     private enum Outcome {
-        case success(JSON, shape: String)
+        /// What a call gave in its JSON form; a listing also says how many users each page held.
+        case success(JSON, shape: String, pageSizes: [Int] = [])
         case failure(TrutoError)
     }
 
@@ -36,6 +38,11 @@ final class ConformanceTests: XCTestCase {
         try await sandbox.reset()
         let call = testCase["call"] ?? .null
         let account = call["integrated_account_id"]?.stringValue ?? ""
+        switch testCase["seed"] {
+        case let .array(seeds)?: for seed in seeds { try await sandbox.seed(seed) }
+        case let seed?: try await sandbox.seed(seed)
+        case nil: break
+        }
         if let faults = testCase["faults"] {
             try await sandbox.faults(account, faults)
         }
@@ -74,7 +81,7 @@ final class ConformanceTests: XCTestCase {
         }
         if expect["same_user_each_call"]?.isTrue == true {
             let ids = outcomes.map { outcome -> JSON in
-                if case let .success(value, _) = outcome { return value["id"] ?? .null }
+                if case let .success(value, _, _) = outcome { return value["id"] ?? .null }
                 return .string("\(outcome)")
             }
             guard Set(ids.map(\.text)).count == 1 else { throw CaseFailure("calls returned different users: \(ids)") }
@@ -89,6 +96,11 @@ final class ConformanceTests: XCTestCase {
         switch client {
         case let .success(value): truto = value
         case let .failure(error): return .failure(error)
+        }
+        switch call["method"]?.stringValue ?? "create" {
+        case "list": return try await list(truto, call)
+        case "get", "update", "delete": return try await byId(truto, call)
+        default: break
         }
         do {
             let user = try newUser(from: call["user"] ?? .null)
@@ -113,14 +125,83 @@ final class ConformanceTests: XCTestCase {
         }
     }
 
+    /// Every page (or the first `pages`; with `resume`, the rest from the last page read's cursor).
+    private func list(_ truto: TrutoClient, _ call: JSON) async throws -> Outcome {
+        let account = call["integrated_account_id"]?.stringValue ?? ""
+        let given = call["options"] ?? .object([:])
+        let maxPages = call["pages"]?.intValue
+        var pages: [UserPage] = []
+        do {
+            for try await page in truto.listUserPages(integratedAccountId: account, options: listUsersOptions(from: given)) {
+                pages.append(page)
+                if let maxPages, pages.count >= maxPages { break }
+            }
+            if call["resume"]?.isTrue == true, let cursor = pages.last?.nextCursor {
+                var resumed = listUsersOptions(from: given)
+                resumed = ListUsersOptions(
+                    limit: resumed.limit, cursor: cursor, emails: resumed.emails, name: resumed.name,
+                    isActive: resumed.isActive, createdAt: resumed.createdAt, updatedAt: resumed.updatedAt,
+                    sortBy: resumed.sortBy, collections: resumed.collections, call: resumed.call
+                )
+                for try await page in truto.listUserPages(integratedAccountId: account, options: resumed) {
+                    pages.append(page)
+                }
+            }
+        } catch let error as TrutoError {
+            return .failure(error)
+        }
+        let users = try pages.flatMap(\.users).map(userJSON)
+        return .success(.array(users), shape: "users", pageSizes: pages.map(\.users.count))
+    }
+
+    private func byId(_ truto: TrutoClient, _ call: JSON) async throws -> Outcome {
+        let account = call["integrated_account_id"]?.stringValue ?? ""
+        let id = call["id"]?.stringValue ?? ""
+        let given = call["options"] ?? .object([:])
+        do {
+            switch call["method"]?.stringValue {
+            case "get":
+                return .success(try userJSON(try await truto.getUser(integratedAccountId: account, id: id, options: callOptions(from: given))), shape: "user")
+            case "update":
+                let changes = try newUser(from: call["user"] ?? .null)
+                let updated = try await truto.updateUser(
+                    integratedAccountId: account, id: id, changes: changes,
+                    options: callOptions(from: given), idempotencyKey: given["idempotency_key"]?.stringValue
+                )
+                return .success(try userJSON(updated), shape: "user")
+            default:
+                return .success(.string(try await truto.deleteUser(integratedAccountId: account, id: id, options: callOptions(from: given))), shape: "deleted")
+            }
+        } catch let error as TrutoError {
+            return .failure(error)
+        }
+    }
+
+    private func checkListing(_ expect: JSON, _ users: [JSON], _ pageSizes: [Int]) throws {
+        if let count = expect["count"]?.intValue, Int64(users.count) != count {
+            throw CaseFailure("listed \(users.count) users, expected \(count)")
+        }
+        if let names = expect["user_names"], JSON.array(users.map { $0["name"] ?? .null }) != names {
+            throw CaseFailure("listed \(users.map { $0["name"]?.text ?? "null" }), expected \(names.text)")
+        }
+        if let sizes = expect["page_sizes"], JSON.array(pageSizes.map { JSON.int(Int64($0)) }) != sizes {
+            throw CaseFailure("pages of \(pageSizes), expected \(sizes.text)")
+        }
+        if let subset = expect["users"] {
+            try matchesSubset(subset, .array(users), at: "$")
+        }
+    }
+
     private func check(_ expect: JSON, _ outcome: Outcome) throws {
         let wanted = expect["result"]?.stringValue ?? ""
         switch outcome {
         case let .failure(error):
             guard wanted == "error" else { throw CaseFailure("expected a \(wanted), got \(error)") }
             try checkError(expect, error)
-        case let .success(value, shape):
+        case let .success(value, shape, pageSizes):
             guard wanted == shape else { throw CaseFailure("expected \(wanted), got \(shape): \(value.text)") }
+            if shape == "users" { try checkListing(expect, value.arrayValue ?? [], pageSizes) }
+            if let id = expect["deleted_id"], id != value { throw CaseFailure("deleted \(value.text), expected \(id.text)") }
             for (subset, has, lacks) in [("user", "user_has", "user_lacks"), ("json", "json_has", "json_lacks"), ("bytes_json", "", "")] {
                 if let expected = expect[subset] {
                     try matchesSubset(expected, value, at: "$")

@@ -62,6 +62,11 @@ final class SandboxProcess {
         _ = try await send("POST", "/_sandbox/faults", body: body)
     }
 
+    /// Stores users directly (`POST /_sandbox/seed`: `{integrated_account_id, users, generate, template, collection}`).
+    func seed(_ seed: JSON) async throws {
+        _ = try await send("POST", "/_sandbox/seed", body: seed.text)
+    }
+
     /// Every API request the sandbox received since the last reset, oldest first.
     func requests() async throws -> [JSON] {
         try JSON.parse(try await send("GET", "/_sandbox/requests")).arrayValue ?? []

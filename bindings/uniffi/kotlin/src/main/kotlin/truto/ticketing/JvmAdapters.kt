@@ -79,21 +79,31 @@ internal object JvmAdapters {
     fun <T : Any> flowOf(items: Publisher<T>): Flow<T> = items.asFlow()
 
     /**
-     * A flow as a Java stream whose every step waits on the calling thread. Closing the
-     * stream (try-with-resources) stops the flow; an error in it is thrown from the step
-     * that reaches it.
+     * A flow as a Java stream whose every step waits on the calling thread. The flow runs
+     * only as the stream is read: each step asks for one item, and the flow does not go on
+     * to the next (a list's next page, say) until the stream asks again. Closing the stream
+     * (try-with-resources) stops the flow; an error in it is thrown from the step that
+     * reaches it.
      */
     fun <T : Any> blockingStream(flow: Flow<T>): Stream<T> {
         val scope = CoroutineScope(Dispatchers.Default)
-        val channel = scope.produce(capacity = Channel.BUFFERED) { flow.collect { send(it) } }
-        val items = object : Iterator<T> {
+        val demand = Channel<Unit>(Channel.UNLIMITED)
+        val items = scope.produce {
+            demand.receive()
+            flow.collect { item ->
+                send(item)
+                demand.receive()
+            }
+        }
+        val iterator = object : Iterator<T> {
             private var ahead: T? = null
             private var done = false
 
             override fun hasNext(): Boolean {
                 if (ahead != null) return true
                 if (done) return false
-                val received = runBlocking { channel.receiveCatching() }
+                demand.trySend(Unit)
+                val received = runBlocking { items.receiveCatching() }
                 ahead = received.getOrNull()
                 if (ahead != null) return true
                 done = true
@@ -106,7 +116,7 @@ internal object JvmAdapters {
                 return ahead!!.also { ahead = null }
             }
         }
-        val spliterator = Spliterators.spliteratorUnknownSize(items, Spliterator.ORDERED or Spliterator.NONNULL)
+        val spliterator = Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED or Spliterator.NONNULL)
         return StreamSupport.stream(spliterator, false).onClose { scope.cancel() }
     }
 

@@ -156,6 +156,31 @@ class JavaApiTest {
     }
 
     @Test
+    void listingIsALazyStreamAndEveryOneUserCallHasItsJavaForms() throws Exception {
+        sandbox.seed(Json.Default.parseToJsonElement("{\"integrated_account_id\": \"sandbox-dixa\", \"generate\": 5}"));
+        ListUsersOptions twoAPage = new ListUsersOptionsBuilder().limit(2).build();
+        try (Stream<User> users = client.listUsers("sandbox-dixa", twoAPage)) {
+            assertEquals(List.of("User 1", "User 2", "User 3"), users.limit(3).map(User::getName).toList());
+        }
+        assertEquals(2, sandbox.requests().size(), "a page was fetched before the stream reached it");
+        List<User> all;
+        try (Stream<User> users = client.listUsers("sandbox-dixa", twoAPage)) {
+            all = users.toList();
+        }
+        assertEquals(5, all.size());
+        assertEquals(java.time.Instant.parse(all.get(0).getCreatedAtRaw()), all.get(0).getCreatedAt());
+
+        String id = all.get(0).getId();
+        User renamed = client.updateUser("sandbox-dixa", id, new NewUserBuilder().name("Renamed").build());
+        assertEquals("Renamed", renamed.getName());
+        assertEquals("Renamed", client.async().getUser("sandbox-dixa", id).get(10, TimeUnit.SECONDS).getName());
+        assertEquals(id, client.async().deleteUser("sandbox-dixa", id).get(10, TimeUnit.SECONDS));
+        assertThrows(TrutoException.NotFound.class, () -> client.getUser("sandbox-dixa", id));
+        List<UserPage> pages = JavaCallers.join(JavaCallers.collect(client.async().listUserPages("sandbox-dixa", twoAPage), Long.MAX_VALUE));
+        assertEquals(List.of(2, 2), pages.stream().map(page -> page.getUsers().size()).toList());
+    }
+
+    @Test
     void aBulkStreamClosedEarlyStopsTheImport() {
         Stream<BulkRow> rows = IntStream.range(0, 1000).mapToObj(n -> new BulkRow("row-" + n, new NewUserBuilder()
             .name("User " + n)

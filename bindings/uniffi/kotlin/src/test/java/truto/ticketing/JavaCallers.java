@@ -1,6 +1,7 @@
 package truto.ticketing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,6 +47,28 @@ final class JavaCallers {
                 }
 
                 @Override
+                public List<UserPage> listUserPages(String account, ListUsersOptions options, Integer maxPages) {
+                    try (Stream<UserPage> pages = client.listUserPages(account, options)) {
+                        return (maxPages == null ? pages : pages.limit(maxPages)).toList();
+                    }
+                }
+
+                @Override
+                public User getUser(String account, String id, CallOptions options) {
+                    return client.getUser(account, id, options);
+                }
+
+                @Override
+                public User updateUser(String account, String id, NewUser changes, CallOptions options, String idempotencyKey) {
+                    return client.updateUser(account, id, changes, options, idempotencyKey);
+                }
+
+                @Override
+                public String deleteUser(String account, String id, CallOptions options) {
+                    return client.deleteUser(account, id, options);
+                }
+
+                @Override
                 public void close() {
                     client.close();
                 }
@@ -70,7 +93,27 @@ final class JavaCallers {
 
                 @Override
                 public List<RowOutcome> createUsers(String account, List<BulkRow> rows, CreateUsersOptions options) {
-                    return join(collect(client.createUsers(account, publisherOf(rows), options)));
+                    return join(collect(client.createUsers(account, publisherOf(rows), options), Long.MAX_VALUE));
+                }
+
+                @Override
+                public List<UserPage> listUserPages(String account, ListUsersOptions options, Integer maxPages) {
+                    return join(collect(client.listUserPages(account, options), maxPages == null ? Long.MAX_VALUE : maxPages));
+                }
+
+                @Override
+                public User getUser(String account, String id, CallOptions options) {
+                    return join(client.getUser(account, id, options));
+                }
+
+                @Override
+                public User updateUser(String account, String id, NewUser changes, CallOptions options, String idempotencyKey) {
+                    return join(client.updateUser(account, id, changes, options, idempotencyKey));
+                }
+
+                @Override
+                public String deleteUser(String account, String id, CallOptions options) {
+                    return join(client.deleteUser(account, id, options));
                 }
 
                 @Override
@@ -144,6 +187,50 @@ final class JavaCallers {
         }
 
         @Override
+        public CallOptions callOptions(Map<String, ?> fields) {
+            CallOptionsBuilder options = new CallOptionsBuilder();
+            for (Map.Entry<String, ?> field : fields.entrySet()) {
+                Object value = field.getValue();
+                switch (field.getKey()) {
+                    case "ignore_remote_data" -> options.ignoreRemoteData((Boolean) value);
+                    case "exclude_fields" -> options.excludeFields(strings(value));
+                    case "remote_query" -> options.remoteQuery(object(value));
+                    case "timeout_ms" -> options.timeout(Duration.ofMillis((Long) value));
+                    case "max_retries" -> options.maxRetries(((Long) value).intValue());
+                    default -> throw new IllegalArgumentException("the Java runner does not know the option " + field.getKey());
+                }
+            }
+            return options.build();
+        }
+
+        @Override
+        public ListUsersOptions listUsersOptions(Map<String, ?> fields) {
+            ListUsersOptionsBuilder options = new ListUsersOptionsBuilder();
+            Map<String, Object> common = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, ?> field : fields.entrySet()) {
+                Object value = field.getValue();
+                switch (field.getKey()) {
+                    case "limit" -> options.limit(((Long) value).intValue());
+                    case "cursor" -> options.cursor((String) value);
+                    case "emails" -> options.emails(strings(value));
+                    case "name" -> options.name((String) value);
+                    case "is_active" -> options.isActive((Boolean) value);
+                    case "created_at" -> options.createdAt(bounds(value));
+                    case "updated_at" -> options.updatedAt(bounds(value));
+                    case "sort_by" -> options.sortBy(list(value).stream().map(item -> {
+                        Map<String, Object> sort = object(item);
+                        return new SortBy((String) sort.get("field"), "desc".equals(sort.get("order")) ? SortOrder.DESC : SortOrder.ASC);
+                    }).toList());
+                    case "collections" -> options.collections(list(value).stream()
+                        .map(collection -> new CollectionRef((String) object(collection).get("id")))
+                        .toList());
+                    default -> common.put(field.getKey(), value);
+                }
+            }
+            return options.call(callOptions(common)).build();
+        }
+
+        @Override
         public CreateUsersOptions createUsersOptions(Integer concurrency, Integer maxRetries) {
             CreateUsersOptionsBuilder options = new CreateUsersOptionsBuilder();
             if (concurrency != null) {
@@ -181,6 +268,16 @@ final class JavaCallers {
             Map<String, Object> role = object(item);
             return new RoleBuilder().id((String) role.get("id")).name((String) role.get("name")).build();
         }).toList());
+    }
+
+    private static TimeBounds bounds(Object value) {
+        Map<String, Object> bounds = object(value);
+        TimeBoundsBuilder built = new TimeBoundsBuilder();
+        if (bounds.get("gt") != null) built.gt(Instant.parse((String) bounds.get("gt")));
+        if (bounds.get("gte") != null) built.gte(Instant.parse((String) bounds.get("gte")));
+        if (bounds.get("lt") != null) built.lt(Instant.parse((String) bounds.get("lt")));
+        if (bounds.get("lte") != null) built.lte(Instant.parse((String) bounds.get("lte")));
+        return built.build();
     }
 
     private static List<String> strings(Object value) {
@@ -233,20 +330,35 @@ final class JavaCallers {
         };
     }
 
-    /** Every item a publisher gives, once it completes; its error if it fails. */
-    static <T> CompletableFuture<List<T>> collect(Publisher<T> publisher) {
+    /**
+     * The first {@code max} items a publisher gives (all of them when it completes sooner);
+     * its error if it fails. Exactly {@code max} are requested, then the subscription is
+     * cancelled: a publisher that honours demand produces no more.
+     */
+    static <T> CompletableFuture<List<T>> collect(Publisher<T> publisher, long max) {
         CompletableFuture<List<T>> all = new CompletableFuture<>();
         publisher.subscribe(new Subscriber<T>() {
             private final List<T> items = new ArrayList<>();
+            private Subscription subscription;
 
             @Override
             public void onSubscribe(Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
+                this.subscription = subscription;
+                if (max == 0) {
+                    subscription.cancel();
+                    all.complete(items);
+                } else {
+                    subscription.request(max);
+                }
             }
 
             @Override
             public void onNext(T item) {
                 items.add(item);
+                if (items.size() == max) {
+                    subscription.cancel();
+                    all.complete(items);
+                }
             }
 
             @Override

@@ -1,6 +1,7 @@
 package truto.ticketing
 
 import kotlinx.coroutines.flow.asFlow
+import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 
@@ -23,6 +24,10 @@ interface Caller {
 
     fun createUsersOptions(concurrency: Int?, maxRetries: Int?): CreateUsersOptions
 
+    fun listUsersOptions(fields: Map<String, Any?>): ListUsersOptions
+
+    fun callOptions(fields: Map<String, Any?>): CallOptions
+
     /** A client; a configuration it refuses throws `TrutoException.InvalidInput`. */
     fun open(config: ClientConfig): Session
 }
@@ -34,6 +39,15 @@ interface Session : AutoCloseable {
     fun createUserWithFormat(account: String, user: NewUser, options: CreateUserOptions, format: ResponseFormat): CreateUserResponse
 
     fun createUsers(account: String, rows: List<BulkRow>, options: CreateUsersOptions): List<RowOutcome>
+
+    /** The listing's pages, reading no more than [maxPages] of them (every one when null). */
+    fun listUserPages(account: String, options: ListUsersOptions, maxPages: Int?): List<UserPage>
+
+    fun getUser(account: String, id: String, options: CallOptions): User
+
+    fun updateUser(account: String, id: String, changes: NewUser, options: CallOptions, idempotencyKey: String?): User
+
+    fun deleteUser(account: String, id: String, options: CallOptions): String
 }
 
 /** Kotlin's surface: `TrutoClient`'s suspend calls, `createUsers` as a `Flow`. */
@@ -56,6 +70,10 @@ object KotlinCaller : Caller {
         call = maxRetries?.let { CreateUserOptions(maxRetries = it) },
     )
 
+    override fun listUsersOptions(fields: Map<String, Any?>) = listOptionsOf(fields)
+
+    override fun callOptions(fields: Map<String, Any?>) = callOptionsOf(fields)
+
     override fun open(config: ClientConfig): Session = object : Session {
         private val client = TrutoClient(config)
 
@@ -67,6 +85,20 @@ object KotlinCaller : Caller {
 
         override fun createUsers(account: String, rows: List<BulkRow>, options: CreateUsersOptions) =
             runBlocking { client.createUsers(account, rows.asFlow(), options).toList() }
+
+        override fun listUserPages(account: String, options: ListUsersOptions, maxPages: Int?) = runBlocking {
+            val pages = client.listUserPages(account, options)
+            (if (maxPages != null) pages.take(maxPages) else pages).toList()
+        }
+
+        override fun getUser(account: String, id: String, options: CallOptions) =
+            runBlocking { client.getUser(account, id, options) }
+
+        override fun updateUser(account: String, id: String, changes: NewUser, options: CallOptions, idempotencyKey: String?) =
+            runBlocking { client.updateUser(account, id, changes, options, idempotencyKey) }
+
+        override fun deleteUser(account: String, id: String, options: CallOptions) =
+            runBlocking { client.deleteUser(account, id, options) }
 
         override fun close() = client.close()
     }

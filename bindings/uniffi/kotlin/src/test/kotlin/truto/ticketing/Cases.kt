@@ -115,6 +115,43 @@ fun optionsOf(fields: Map<String, Any?>): CreateUserOptions {
     )
 }
 
+private val CALL_OPTION_FIELDS = setOf("ignore_remote_data", "exclude_fields", "remote_query", "timeout_ms", "max_retries")
+
+/** A case's common options, as a Kotlin caller would write them. */
+fun callOptionsOf(fields: Map<String, Any?>): CallOptions {
+    val unknown = fields.keys - CALL_OPTION_FIELDS - "idempotency_key"
+    require(unknown.isEmpty()) { "the Kotlin runner does not know the options $unknown" }
+    return CallOptions(
+        ignoreRemoteData = fields["ignore_remote_data"] == true,
+        excludeFields = fields.texts("exclude_fields") ?: emptyList(),
+        remoteQuery = fields.obj("remote_query"),
+        timeout = (fields["timeout_ms"] as Long?)?.let(Duration::ofMillis),
+        maxRetries = (fields["max_retries"] as Long?)?.toInt(),
+    )
+}
+
+private fun boundsOf(fields: Map<String, Any?>?): TimeBounds? = fields?.let {
+    fun at(key: String) = (it[key] as String?)?.let(java.time.Instant::parse)
+    TimeBounds(gt = at("gt"), gte = at("gte"), lt = at("lt"), lte = at("lte"))
+}
+
+/** A case's list options, as a Kotlin caller would write them. */
+fun listOptionsOf(fields: Map<String, Any?>): ListUsersOptions = ListUsersOptions(
+    limit = (fields["limit"] as Long?)?.toInt(),
+    cursor = fields.text("cursor"),
+    emails = fields.texts("emails") ?: emptyList(),
+    name = fields.text("name"),
+    isActive = fields["is_active"] as Boolean?,
+    createdAt = boundsOf(fields.obj("created_at")),
+    updatedAt = boundsOf(fields.obj("updated_at")),
+    sortBy = (fields["sort_by"] as List<*>?)?.map {
+        val sort = it as Map<*, *>
+        SortBy(sort["field"] as String, if (sort["order"] == "desc") SortOrder.DESC else SortOrder.ASC)
+    } ?: emptyList(),
+    collections = (fields["collections"] as List<*>?)?.map { CollectionRef((it as Map<*, *>)["id"] as String) } ?: emptyList(),
+    call = callOptionsOf(fields.filterKeys { it in CALL_OPTION_FIELDS }),
+)
+
 /** The user in its JSON form (Truto's field names, unknown fields included). */
 fun userJson(user: User): JsonObject = buildJsonObject {
     put("id", user.id)
@@ -141,8 +178,8 @@ fun userJson(user: User): JsonObject = buildJsonObject {
             }
         }
     })
-    user.createdAt?.let { put("created_at", it) }
-    user.updatedAt?.let { put("updated_at", it) }
+    user.createdAtRaw?.let { put("created_at", it) }
+    user.updatedAtRaw?.let { put("updated_at", it) }
     user.etag?.let { put("etag", it) }
     user.remoteData?.let { put("remote_data", jsonOf(it)) }
     user.extra.forEach { (key, value) -> put(key, jsonOf(value)) }

@@ -3,6 +3,7 @@ package truto.ticketing
 import java.io.File
 import java.util.UUID
 import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonObject
@@ -50,7 +51,8 @@ class ConformanceRunner(private val caller: Caller) : AutoCloseable {
     }
 
     private sealed interface Outcome {
-        data class Success(val value: JsonElement, val shape: String) : Outcome
+        /** What a call gave in its JSON form; a listing also says how many users each page held. */
+        data class Success(val value: JsonElement, val shape: String, val pageSizes: List<Int> = emptyList()) : Outcome
         data class Failure(val error: TrutoException) : Outcome
     }
 
@@ -58,6 +60,11 @@ class ConformanceRunner(private val caller: Caller) : AutoCloseable {
         sandbox.reset()
         val call = case["call"]!!.jsonObject
         val account = call.str("integrated_account_id") ?: ""
+        when (val seed = case["seed"]) {
+            null -> {}
+            is JsonArray -> seed.forEach { sandbox.seed(it) }
+            else -> sandbox.seed(seed)
+        }
         case["faults"]?.let { sandbox.faults(account, it) }
 
         val client = try {
@@ -99,6 +106,47 @@ class ConformanceRunner(private val caller: Caller) : AutoCloseable {
     private fun makeCall(client: Result<Session>, call: JsonObject): Outcome {
         val truto = client.getOrElse { return Outcome.Failure(it as TrutoException) }
         return try {
+            when (call.str("method") ?: "create") {
+                "create" -> create(truto, call)
+                "list" -> list(truto, call)
+                else -> byId(truto, call)
+            }
+        } catch (error: TrutoException) {
+            Outcome.Failure(error)
+        }
+    }
+
+    /** Every page (or the first `pages`; with `resume`, the rest from the last page read's cursor). */
+    private fun list(truto: Session, call: JsonObject): Outcome {
+        val account = call.str("integrated_account_id")!!
+        val fields = jvmObjectOf(call["options"] as? JsonObject ?: JsonObject(emptyMap()))
+        val pages = truto.listUserPages(account, caller.listUsersOptions(fields), call.long("pages")?.toInt()).toMutableList()
+        val cursor = pages.lastOrNull()?.nextCursor
+        if (call.flag("resume") && cursor != null) {
+            pages += truto.listUserPages(account, caller.listUsersOptions(fields + ("cursor" to cursor)), null)
+        }
+        val users = pages.flatMap { it.users }.map(::userJson)
+        return Outcome.Success(JsonArray(users), "users", pages.map { it.users.size })
+    }
+
+    private fun byId(truto: Session, call: JsonObject): Outcome {
+        val account = call.str("integrated_account_id")!!
+        val id = call.str("id")!!
+        val given = jvmObjectOf(call["options"] as? JsonObject ?: JsonObject(emptyMap()))
+        val options = caller.callOptions(given - "idempotency_key")
+        return when (val method = call.str("method")) {
+            "get" -> Outcome.Success(userJson(truto.getUser(account, id, options)), "user")
+            "update" -> {
+                val changes = caller.newUser(jvmObjectOf(call["user"]!!.jsonObject))
+                Outcome.Success(userJson(truto.updateUser(account, id, changes, options, given["idempotency_key"] as String?)), "user")
+            }
+            "delete" -> Outcome.Success(JsonPrimitive(truto.deleteUser(account, id, options)), "deleted")
+            else -> error("the runner has no method $method")
+        }
+    }
+
+    private fun create(truto: Session, call: JsonObject): Outcome {
+        return run {
             val user = caller.newUser(jvmObjectOf(call["user"]!!.jsonObject))
             val given = call["options"] as? JsonObject ?: JsonObject(emptyMap())
             val options = caller.createUserOptions(jvmObjectOf(JsonObject(given - "response_format")))
@@ -116,8 +164,6 @@ class ConformanceRunner(private val caller: Caller) : AutoCloseable {
                     )
                 }
             }
-        } catch (error: TrutoException) {
-            Outcome.Failure(error)
         }
     }
 
@@ -131,6 +177,8 @@ class ConformanceRunner(private val caller: Caller) : AutoCloseable {
             is Outcome.Success -> {
                 check(wanted == outcome.shape) { "expected $wanted, got ${outcome.shape}: ${outcome.value}" }
                 val value = outcome.value
+                if (outcome.shape == "users") checkListing(expect, value.jsonArray, outcome.pageSizes)
+                expect["deleted_id"]?.let { check(it == value) { "deleted $value, expected $it" } }
                 for ((subset, has, lacks) in listOf(
                     Triple("user", "user_has", "user_lacks"),
                     Triple("json", "json_has", "json_lacks"),
@@ -148,6 +196,19 @@ class ConformanceRunner(private val caller: Caller) : AutoCloseable {
                 }
             }
         }
+    }
+
+    /** `count`, `user_names` (every name, in order), `page_sizes`, and `users` (a subset per user). */
+    private fun checkListing(expect: JsonObject, users: JsonArray, pageSizes: List<Int>) {
+        expect.long("count")?.let { check(users.size.toLong() == it) { "listed ${users.size} users, expected $it" } }
+        expect["user_names"]?.let { names ->
+            val got = JsonArray(users.map { it.jsonObject["name"] ?: JsonNull })
+            check(got == names) { "listed $got, expected $names" }
+        }
+        expect["page_sizes"]?.let { sizes ->
+            check(JsonArray(pageSizes.map(::JsonPrimitive)) == sizes) { "pages of $pageSizes, expected $sizes" }
+        }
+        expect["users"]?.let { matchesSubset(it, users, "$") }
     }
 
     private fun checkError(expect: JsonObject, error: TrutoException) {

@@ -53,11 +53,13 @@ object ForceEveryError {
             val config = ClientConfig(token = SecretString(token), baseUrl = sandbox.url, timeout = java.time.Duration.ofMillis(300), maxRetries = 1)
             val ada = NewUser(name = "Ada", emails = listOf(Email("ada@example.com")), password = SecretString(password))
             TrutoClient(config).use { client ->
-                for (fault in faults) {
+                for ((index, fault) in faults.withIndex()) {
+                    // An account each: the 429 closes its account's window for two minutes.
+                    val account = "sandbox-dixa-$index"
                     sandbox.reset()
-                    sandbox.faults("sandbox-dixa", JsonArray(listOf(fault, fault))) // the retry meets it too
+                    sandbox.faults(account, JsonArray(listOf(fault, fault))) // the retry meets it too
                     try {
-                        client.createUser("sandbox-dixa", ada)
+                        client.createUser(account, ada)
                     } catch (error: TrutoException) {
                         record(error)
                     }

@@ -75,6 +75,11 @@ class SandboxProcess(vararg args: String) : AutoCloseable {
         post("/_sandbox/faults", body.toString())
     }
 
+    /** Stores users directly (`POST /_sandbox/seed`: `{integrated_account_id, users, generate, template, collection}`). */
+    fun seed(seed: JsonElement) {
+        post("/_sandbox/seed", seed.toString())
+    }
+
     /** Replaces the rate limits (`{per_account, per_token, window_secs}`, or JSON null for none). */
     fun rateLimits(limits: JsonElement) {
         post("/_sandbox/rate_limits", limits.toString())

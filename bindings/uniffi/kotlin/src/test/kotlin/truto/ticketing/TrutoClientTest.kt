@@ -4,6 +4,8 @@ import java.time.Duration
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.async
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.runBlocking
@@ -73,11 +75,16 @@ class TrutoClientTest {
         val unknown = assertThrows<TrutoException.NotFound> { client.createUser("no-such-account", ada) }
         assertEquals(404, unknown.status)
 
-        sandbox.faults("sandbox-dixa", Json.parseToJsonElement("""[{"status": 429, "retry_after": 120}]"""))
-        val limited = assertThrows<TrutoException.RateLimited> { client.createUser("sandbox-dixa", ada) }
+        // An account of its own: the 429 closes its rate-limit window for two minutes.
+        sandbox.faults("sandbox-dixa-limited", Json.parseToJsonElement("""[{"status": 429, "retry_after": 120}]"""))
+        val limited = assertThrows<TrutoException.RateLimited> { client.createUser("sandbox-dixa-limited", ada) }
         assertEquals(Duration.ofSeconds(120), limited.retryAfter)
         assertTrue(limited.retryable)
         assertEquals("rate_limited", limited.kind())
+        // The window stays closed: the next call is not sent, and says how long to wait.
+        val closed = assertThrows<TrutoException.RateLimited> { client.createUser("sandbox-dixa-limited", ada) }
+        assertEquals(0, closed.attempts)
+        assertTrue(closed.retryAfter!! > Duration.ofSeconds(100), closed.retryAfter.toString())
 
         sandbox.faults(
             "sandbox-dixa",
@@ -215,6 +222,34 @@ class TrutoClientTest {
             assertTrue(refused.detail.contains("is not JSON"), refused.detail)
         }
         assertEquals(0, sandbox.requests().size)
+    }
+
+    @Test
+    fun `listUsers is a Flow that fetches a page only when it is reached`() = runBlocking {
+        sandbox.seed(Json.parseToJsonElement("""{"integrated_account_id": "sandbox-dixa", "generate": 5}"""))
+        val firstThree = client.listUsers("sandbox-dixa", ListUsersOptions(limit = 2)).take(3).toList()
+        assertEquals(listOf("User 1", "User 2", "User 3"), firstThree.map { it.name })
+        assertEquals(2, sandbox.requests().size, "a third page was fetched before it was reached")
+        val all = client.listUsers("sandbox-dixa", ListUsersOptions(limit = 2)).toList()
+        assertEquals(5, all.size)
+        val created = all.first().createdAt!!
+        assertTrue(created.isAfter(java.time.Instant.now().minusSeconds(600)), created.toString())
+        assertEquals(created, java.time.Instant.parse(all.first().createdAtRaw!!))
+    }
+
+    @Test
+    fun `get, update and delete one user`() = runBlocking {
+        val created = client.createUser("sandbox-dixa", ada)
+        val renamed = client.updateUser("sandbox-dixa", created.id, NewUser(name = "Augusta Ada King"))
+        assertEquals("Augusta Ada King", renamed.name)
+        assertEquals(created.emails, renamed.emails)
+        assertTrue(renamed.updatedAt!! >= created.updatedAt!!)
+        assertEquals("Augusta Ada King", client.getUser("sandbox-dixa", created.id).name)
+        assertEquals(created.id, client.deleteUser("sandbox-dixa", created.id))
+        val gone = assertThrows<TrutoException.NotFound> { client.getUser("sandbox-dixa", created.id) }
+        assertEquals(404, gone.status)
+        val nothing = assertThrows<TrutoException.InvalidInput> { client.updateUser("sandbox-dixa", created.id, NewUser()) }
+        assertEquals("changes", nothing.field)
     }
 
     @Test
