@@ -113,7 +113,7 @@ fn new_user(args: &CreateArgs) -> truto_ticketing::Result<NewUser> {
 }
 
 /// Prints a failed call: the message on stderr, the error's JSON on stdout.
-fn report(error: &truto_ticketing::Error) -> u8 {
+pub(crate) fn report(error: &truto_ticketing::Error) -> u8 {
     eprintln!("truto-ticketing: {error}");
     println!("{}", error.to_json());
     if error.kind() == ErrorKind::InvalidInput {

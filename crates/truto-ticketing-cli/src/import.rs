@@ -4,14 +4,15 @@
 //!
 //! Next to FILE: `FILE.journal` (each finished row, kept across runs) and
 //! `FILE.failed.jsonl` (this run's failed rows: the row id, the row, the error). On
-//! stdout, at the end, one JSON summary. Ctrl-C stops reading rows and lets the calls in
+//! stdout, at the end, one JSON summary. With `--skip-existing`, the account is listed
+//! first and rows whose primary email it already has are not sent. Ctrl-C stops reading rows and lets the calls in
 //! flight finish (a second Ctrl-C quits at once); a rerun carries on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Args;
@@ -20,8 +21,8 @@ use serde_json::{Value, json};
 use truto_ticketing::bulk::{BulkRow, CreateUsersOptions, Journal, JournalEntry, Progress};
 
 use crate::connection::Connection;
-use crate::progress::Reporter;
-use crate::rows::{ReadRow, RowReader};
+use crate::progress::{Counter, Reporter};
+use crate::rows::{ReadRow, RowReader, primary_email};
 use crate::{ConnectionArgs, SOME_FAILED, SUCCESS, USAGE};
 
 #[derive(Args)]
@@ -48,6 +49,10 @@ pub(crate) struct ImportArgs {
     /// Check every row and report each bad one; send nothing.
     #[arg(long)]
     dry_run: bool,
+    /// List the account once first, and skip the rows whose primary email one of its users
+    /// already has (compared without case).
+    #[arg(long)]
+    skip_existing: bool,
     #[command(flatten)]
     connection: ConnectionArgs,
 }
@@ -89,13 +94,23 @@ async fn import(args: ImportArgs) -> Result<u8, String> {
         .map_err(|error| error.to_string())??;
     let reader = RowReader::open(&args.file)?;
     let connection = Connection::open(&args.connection, Some(args.max_retries)).await?;
+    let existing = if args.skip_existing {
+        existing_emails(&connection, &args.account).await?
+    } else {
+        HashSet::new()
+    };
 
     let skipped_rows = done.len() as u64;
     let stop = Arc::new(AtomicBool::new(false));
     let in_flight: InFlight = Arc::default();
+    let skipped_existing = Arc::new(AtomicU64::new(0));
     let rows = feed(
         reader,
-        done,
+        Skips {
+            done,
+            existing,
+            skipped_existing: Arc::clone(&skipped_existing),
+        },
         Arc::clone(&stop),
         Arc::clone(&in_flight),
         args.concurrency,
@@ -169,16 +184,20 @@ async fn import(args: ImportArgs) -> Result<u8, String> {
         };
         journal.record(&entry).map_err(|error| error.to_string())?;
         progress = outcome.progress;
+        reporter.skip_to(skipped_rows + skipped_existing.load(Ordering::SeqCst));
         reporter.update(&progress);
     }
     journal.sync().map_err(|error| error.to_string())?;
+    let existing_rows = skipped_existing.load(Ordering::SeqCst);
+    reporter.skip_to(skipped_rows + existing_rows);
     reporter.finish(&progress);
 
     let summary = json!({
-        "rows": skipped_rows + progress.rows,
+        "rows": skipped_rows + existing_rows + progress.rows,
         "created": progress.created,
         "replayed": progress.replayed,
         "skipped": skipped_rows,
+        "skipped_existing": existing_rows,
         "failed": progress.failed,
         "failed_by_kind": progress.failed_by_kind,
         "elapsed_s": (progress.elapsed_s * 1000.0).round() / 1000.0,
@@ -201,12 +220,41 @@ async fn import(args: ImportArgs) -> Result<u8, String> {
     })
 }
 
+/// Every email of the account's users, lower-cased, from one listing (only the emails are
+/// kept: a large account fits).
+async fn existing_emails(
+    connection: &Connection,
+    account: &str,
+) -> Result<HashSet<String>, String> {
+    let mut users = connection.client.list_users(account).limit(100).stream();
+    let mut emails = HashSet::new();
+    let mut counter = Counter::new("listing the account", "users");
+    let mut listed = 0;
+    while let Some(user) = users.next().await {
+        let user =
+            user.map_err(|error| format!("listing {account} for --skip-existing: {error}"))?;
+        emails.extend(user.emails.iter().map(|email| email.email.to_lowercase()));
+        listed += 1;
+        counter.update(listed);
+    }
+    counter.finish(listed);
+    Ok(emails)
+}
+
+/// The rows not to send: those the journal has, and (with `--skip-existing`) those whose
+/// primary email the account already has, counted in `skipped_existing`.
+struct Skips {
+    done: HashSet<String>,
+    existing: HashSet<String>,
+    skipped_existing: Arc<AtomicU64>,
+}
+
 /// The rows to import, read on a thread of their own and handed over as the import takes
-/// them: only a few are in memory at a time, whatever the file's size. Rows the journal
-/// has are skipped; `stop` ends the reading.
+/// them: only a few are in memory at a time, whatever the file's size. Rows to skip are
+/// left out; `stop` ends the reading.
 fn feed(
     reader: RowReader,
-    done: std::collections::HashSet<String>,
+    skips: Skips,
     stop: Arc<AtomicBool>,
     in_flight: InFlight,
     concurrency: u16,
@@ -223,7 +271,13 @@ fn feed(
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            if done.contains(&id) {
+            if skips.done.contains(&id) {
+                continue;
+            }
+            if !skips.existing.is_empty()
+                && primary_email(&fields).is_some_and(|email| skips.existing.contains(&email))
+            {
+                skips.skipped_existing.fetch_add(1, Ordering::SeqCst);
                 continue;
             }
             in_flight

@@ -1,12 +1,15 @@
-//! `truto-ticketing`: create one user, or import many at Truto's pace, resumably.
+//! `truto-ticketing`: the users resource from the command line: create, list (as JSON Lines
+//! or CSV), get, update, delete, and import many at Truto's pace, resumably.
 //!
 //! A thin face over the `truto-ticketing` core, as the language bindings are: the core
 //! validates, paces, retries and derives each row's idempotency key; this crate reads
 //! files, keeps the journal, and reports.
 
+mod by_id;
 mod connection;
 mod create;
 mod import;
+mod list;
 mod progress;
 mod rows;
 
@@ -38,7 +41,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Users: create one, or import many.
+    /// Users: create, list, get, update, delete one, or import many.
     #[command(subcommand)]
     Users(UsersCommand),
 }
@@ -50,6 +53,15 @@ enum UsersCommand {
     /// Imports users from a CSV or JSON Lines file, paced to Truto's rate limits;
     /// a rerun skips the rows already done and replays the rest with the same keys.
     Import(import::ImportArgs),
+    /// Lists every user of an account to stdout, as JSON Lines or as the CSV that
+    /// `users import` reads.
+    List(list::ListArgs),
+    /// Prints one user as JSON.
+    Get(by_id::Target),
+    /// Changes some fields of one user and prints it as JSON.
+    Update(by_id::UpdateArgs),
+    /// Deletes one user and prints its id.
+    Delete(by_id::Target),
 }
 
 /// Where calls go: Truto (TRUTO_API_TOKEN, TRUTO_BASE_URL) or an embedded sandbox.
@@ -84,6 +96,10 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Users(UsersCommand::Create(args)) => runtime.block_on(create::run(args)),
         Command::Users(UsersCommand::Import(args)) => runtime.block_on(import::run(args)),
+        Command::Users(UsersCommand::List(args)) => runtime.block_on(list::run(args)),
+        Command::Users(UsersCommand::Get(target)) => runtime.block_on(by_id::get(target)),
+        Command::Users(UsersCommand::Update(args)) => runtime.block_on(by_id::update(args)),
+        Command::Users(UsersCommand::Delete(target)) => runtime.block_on(by_id::delete(target)),
     };
     // Calls still in flight after an interrupt are not waited for.
     runtime.shutdown_background();

@@ -42,6 +42,17 @@ impl Reporter {
         Reporter::Bar(bar)
     }
 
+    /// Rows skipped without a call are now `skipped` in all (the journal's, the account's).
+    pub(crate) fn skip_to(&mut self, skipped: u64) {
+        match self {
+            Reporter::Bar(bar) => {
+                let current = bar.position();
+                bar.set_position(current.max(skipped));
+            }
+            Reporter::Lines { skipped: known, .. } => *known = (*known).max(skipped),
+        }
+    }
+
     pub(crate) fn update(&mut self, progress: &Progress) {
         match self {
             Reporter::Bar(bar) => {
@@ -97,4 +108,81 @@ fn format_duration(seconds: f64) -> String {
     } else {
         format!("{seconds}s")
     }
+}
+
+/// A count of items done (a listing's users) with their rate, for work of unknown size: a
+/// spinner on a terminal, a plain line every few seconds otherwise.
+pub(crate) enum Counter {
+    Spinner(ProgressBar),
+    Lines {
+        what: &'static str,
+        unit: &'static str,
+        started: Instant,
+        last: Instant,
+    },
+}
+
+impl Counter {
+    pub(crate) fn new(what: &'static str, unit: &'static str) -> Counter {
+        if !std::io::stderr().is_terminal() {
+            let now = Instant::now();
+            return Counter::Lines {
+                what,
+                unit,
+                started: now,
+                last: now,
+            };
+        }
+        let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let template = format!("{{spinner}} {what}: {{pos}} {unit}  {{per_sec}}  {{elapsed}}");
+        spinner.set_style(
+            ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        spinner.enable_steady_tick(Duration::from_millis(200));
+        Counter::Spinner(spinner)
+    }
+
+    pub(crate) fn update(&mut self, done: u64) {
+        match self {
+            Counter::Spinner(spinner) => spinner.set_position(done),
+            Counter::Lines {
+                what,
+                unit,
+                started,
+                last,
+            } => {
+                if last.elapsed() >= LINE_EVERY {
+                    *last = Instant::now();
+                    eprintln!("{}", count_line(what, unit, *started, done));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn finish(&self, done: u64) {
+        match self {
+            Counter::Spinner(spinner) => {
+                spinner.set_position(done);
+                spinner.finish();
+            }
+            Counter::Lines {
+                what,
+                unit,
+                started,
+                ..
+            } => {
+                eprintln!("{}", count_line(what, unit, *started, done))
+            }
+        }
+    }
+}
+
+fn count_line(what: &str, unit: &str, started: Instant, done: u64) -> String {
+    let elapsed = started.elapsed().as_secs_f64();
+    let rate = done as f64 / elapsed.max(0.001);
+    format!(
+        "{what}: {done} {unit}, {rate:.1} {unit}/s, {}",
+        format_duration(elapsed)
+    )
 }

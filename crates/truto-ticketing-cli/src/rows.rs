@@ -5,7 +5,8 @@
 //! `email` for a primary email, `team_ids`, `roles` and `languages` separated by `;`,
 //! `remote_data` and `custom_fields` as JSON, and `id` for the row's id (else the line
 //! number). Empty cells are left out. JSON Lines: one object per line in Truto's field
-//! names, `id` (a string or a number) for the row's id, else the line number.
+//! names, `id` (a string or a number) for the row's id, else the line number, and `email`
+//! for a primary email as in CSV.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -148,10 +149,7 @@ fn csv_row(header: &[String], record: &csv::StringRecord, line: u64) -> ReadRow 
             id = Some(cell.to_owned());
             continue;
         } else if column == EMAIL {
-            fields.insert(
-                "emails".to_owned(),
-                json!([{"email": cell, "type": "primary"}]),
-            );
+            fields.insert(EMAIL.to_owned(), Value::from(cell));
             continue;
         } else if LISTS.contains(&column) {
             let items: Vec<&str> = cell
@@ -179,6 +177,7 @@ fn csv_row(header: &[String], record: &csv::StringRecord, line: u64) -> ReadRow 
         };
         fields.insert(column.to_owned(), value);
     }
+    expand_email(&mut fields);
     let fields = Value::Object(fields);
     ReadRow {
         line,
@@ -199,12 +198,41 @@ fn json_row(text: &str, line: u64) -> ReadRow {
         Some(_) => return unreadable(line, value, "id: must be a string or a number".to_owned()),
         None => line.to_string(),
     };
+    if let Some(fields) = value.as_object_mut() {
+        expand_email(fields);
+    }
     ReadRow {
         line,
         id,
         user: NewUser::from_json(value.clone()),
         fields: value,
     }
+}
+
+/// `email` (a primary email, the shorthand of CSV and JSON Lines) as Truto's `emails`,
+/// before any other email given in `emails`.
+fn expand_email(fields: &mut Map<String, Value>) {
+    let Some(email) = fields.remove(EMAIL) else {
+        return;
+    };
+    let primary = json!({"email": email, "type": "primary"});
+    match fields.get_mut("emails") {
+        Some(Value::Array(emails)) => emails.insert(0, primary),
+        _ => {
+            fields.insert("emails".to_owned(), json!([primary]));
+        }
+    }
+}
+
+/// A row's primary email (the one marked primary, else the first), lower-cased: what
+/// `--skip-existing` compares.
+pub(crate) fn primary_email(fields: &Value) -> Option<String> {
+    let emails = fields["emails"].as_array()?;
+    let primary = emails
+        .iter()
+        .find(|email| email["type"] == "primary")
+        .or_else(|| emails.first())?;
+    primary["email"].as_str().map(str::to_lowercase)
 }
 
 fn unreadable(line: u64, fields: Value, message: String) -> ReadRow {
@@ -261,6 +289,28 @@ mod tests {
         let path = write("bad.csv", "name,emial\nAda,ada@example.com\n");
         let error = RowReader::open(&path).err().unwrap();
         assert!(error.contains("\"emial\""), "{error}");
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn json_lines_take_the_email_shorthand_as_csv_does() {
+        let path = write(
+            "email.jsonl",
+            "{\"name\": \"Ada\", \"email\": \"Ada@Example.com\"}\n\
+             {\"name\": \"Grace\", \"email\": \"g@x.com\", \"emails\": [{\"email\": \"h@x.com\", \"type\": \"other\"}]}\n",
+        );
+        let rows: Vec<ReadRow> = RowReader::open(&path).unwrap().collect();
+        assert_eq!(
+            rows[0].fields["emails"],
+            json!([{"email": "Ada@Example.com", "type": "primary"}])
+        );
+        assert!(rows[0].user.is_ok());
+        assert_eq!(
+            primary_email(&rows[0].fields).as_deref(),
+            Some("ada@example.com")
+        );
+        assert_eq!(rows[1].fields["emails"].as_array().unwrap().len(), 2);
+        assert_eq!(primary_email(&rows[1].fields).as_deref(), Some("g@x.com"));
         let _ = std::fs::remove_file(path);
     }
 

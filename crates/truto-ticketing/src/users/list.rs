@@ -237,11 +237,13 @@ impl ListUsers {
     }
 
     /// Every user, page after page.
-    pub fn stream(self) -> impl Stream<Item = Result<User>> + Send + 'static {
-        self.pages()
-            .into_stream()
-            .map_ok(|page| stream::iter(page.users.into_iter().map(Ok)))
-            .try_flatten()
+    pub fn stream(self) -> impl Stream<Item = Result<User>> + Send + Unpin + 'static {
+        Box::pin(
+            self.pages()
+                .into_stream()
+                .map_ok(|page| stream::iter(page.users.into_iter().map(Ok)))
+                .try_flatten(),
+        )
     }
 
     /// Every user in one `Vec` (an account's users all in memory: prefer
@@ -360,10 +362,10 @@ impl UserPages {
     }
 
     /// The pages as a stream.
-    pub fn into_stream(self) -> impl Stream<Item = Result<UserPage>> + Send + 'static {
-        stream::try_unfold(self, |mut pages| async move {
+    pub fn into_stream(self) -> impl Stream<Item = Result<UserPage>> + Send + Unpin + 'static {
+        Box::pin(stream::try_unfold(self, |mut pages| async move {
             Ok(pages.next_page().await?.map(|page| (page, pages)))
-        })
+        }))
     }
 
     fn call(&self, mut query: String, cursor: Option<&str>) -> Result<Call> {
