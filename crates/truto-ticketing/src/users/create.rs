@@ -9,10 +9,12 @@ use bytes::Bytes;
 use http::Method;
 use serde_json::{Map, Value};
 
-use super::{CallOptions, USERS_PATH, account_query, idempotency_key};
+use super::{
+    CallOptions, USERS_PATH, account_query, call_option_setters, idempotency_key, push_collections,
+};
 use crate::client::{Client, header_map};
 use crate::error::{Error, Result};
-use crate::models::{CollectionRef, NewUser, User, check_text};
+use crate::models::{CollectionRef, NewUser, User};
 use crate::stream::ResponseStream;
 use crate::transport::Call;
 
@@ -196,27 +198,11 @@ impl<'a> CreateUser<'a> {
         self
     }
 
+    call_option_setters!(options);
+
     /// Adds a collection (project) by id.
     pub fn collection(mut self, id: impl Into<String>) -> Self {
         self.options.collections.push(CollectionRef::new(id));
-        self
-    }
-
-    /// Leaves `remote_data` out of the answer.
-    pub fn ignore_remote_data(mut self, ignore: bool) -> Self {
-        self.options.ignore_remote_data = ignore;
-        self
-    }
-
-    /// Leaves a field out of the answer.
-    pub fn exclude_field(mut self, field: impl Into<String>) -> Self {
-        self.options.exclude_fields.push(field.into());
-        self
-    }
-
-    /// Passes a query to the provider untransformed.
-    pub fn remote_query(mut self, query: Map<String, Value>) -> Self {
-        self.options.remote_query = Some(query);
         self
     }
 
@@ -224,24 +210,6 @@ impl<'a> CreateUser<'a> {
     /// and body returns the user the first call created.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
-        self
-    }
-
-    /// The per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// The number of retries for this call.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Adds a header to this call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
         self
     }
 
@@ -277,14 +245,7 @@ impl<'a> CreateUser<'a> {
         let mut query = account_query(account)?;
         self.user.validate()?;
         let options = &self.options;
-        for (index, collection) in options.collections.iter().enumerate() {
-            check_text(format_args!("collections[{index}].id"), &collection.id)?;
-        }
-        if !options.collections.is_empty() {
-            let collections = serde_json::to_value(&options.collections)
-                .map_err(|error| Error::invalid_input("collections", error.to_string()))?;
-            query.push_json("collections", &collections);
-        }
+        push_collections(&mut query, &options.collections)?;
         if format != ResponseFormat::Unified {
             query.push("truto_response_format", format.as_str());
         }

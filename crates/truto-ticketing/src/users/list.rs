@@ -11,7 +11,7 @@ use futures_util::{Stream, TryStreamExt, stream};
 use http::Method;
 use serde::Deserialize;
 
-use super::{CallOptions, USERS_PATH, account_query, call_option_setters};
+use super::{CallOptions, USERS_PATH, account_query, call_option_setters, push_collections};
 use crate::client::{Client, header_map};
 use crate::error::{Error, ErrorDetails, ErrorKind, Result};
 use crate::models::{CollectionRef, User, check_text, format_rfc3339};
@@ -282,14 +282,7 @@ impl ListUsers {
             check_text("sort_by", field)?;
             query.push(&format!("sort_by[{field}]"), order.as_str());
         }
-        for (index, collection) in options.collections.iter().enumerate() {
-            check_text(format_args!("collections[{index}].id"), &collection.id)?;
-        }
-        if !options.collections.is_empty() {
-            let collections = serde_json::to_value(&options.collections)
-                .map_err(|error| Error::invalid_input("collections", error.to_string()))?;
-            query.push_json("collections", &collections);
-        }
+        push_collections(&mut query, &options.collections)?;
         if let Some(cursor) = &options.cursor {
             check_text("cursor", cursor)?;
         }

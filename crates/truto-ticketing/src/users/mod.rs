@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::client::ClientInner;
 use crate::error::{Error, Result};
-use crate::models::check_text;
+use crate::models::{CollectionRef, check_text};
 use crate::query::{COMPONENT, QueryString};
 
 pub use by_id::{DeleteUser, GetUser, UpdateUser};
@@ -103,6 +103,19 @@ impl CallOptions {
     fn max_retries(&self, client: &ClientInner) -> u32 {
         self.max_retries.unwrap_or(client.max_retries)
     }
+}
+
+/// `collections`, checked and encoded indexed (`collections[0][id]=...`).
+fn push_collections(query: &mut QueryString, collections: &[CollectionRef]) -> Result<()> {
+    for (index, collection) in collections.iter().enumerate() {
+        check_text(format_args!("collections[{index}].id"), &collection.id)?;
+    }
+    if !collections.is_empty() {
+        let value = serde_json::to_value(collections)
+            .map_err(|error| Error::invalid_input("collections", error.to_string()))?;
+        query.push_json("collections", &value);
+    }
+    Ok(())
 }
 
 /// The query every users call starts with: the account, checked.
