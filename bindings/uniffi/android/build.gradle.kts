@@ -131,7 +131,7 @@ afterEvaluate {
                 from(components["release"])
                 groupId = "io.github.truto-ticketing"
                 artifactId = "truto-ticketing-android"
-                version = providers.gradleProperty("trutoVersion").getOrElse("0.1.0")
+                version = providers.gradleProperty("trutoVersion").get() // gradle.properties; scripts/version
                 pom {
                     name.set("truto-ticketing (Android)")
                     description.set("Typed, retry-safe client for Truto's Unified Ticketing API: Android bindings of the Rust core")
