@@ -116,6 +116,22 @@ tasks.named("preBuild") {
     dependsOn(generateUniffiBindings)
 }
 
+// LICENSE-MIT, LICENSE-APACHE and THIRD-PARTY-NOTICES.md at the AAR's root: the notices name
+// the crates linked into its natives, written by scripts/notices (cargo-about, installed
+// into the workspace's target/tools on first use).
+val thirdPartyNotices = layout.buildDirectory.file("notices/THIRD-PARTY-NOTICES.md")
+val writeThirdPartyNotices by tasks.registering(Exec::class) {
+    description = "Writes THIRD-PARTY-NOTICES.md for the Android ABIs (scripts/notices write android)."
+    workingDir = workspaceDir
+    commandLine("python3", "scripts/notices", "write", "android", thirdPartyNotices.get().asFile.path)
+    outputs.file(thirdPartyNotices)
+    outputs.upToDateWhen { false } // Cargo.lock decides
+}
+tasks.withType<Zip>().matching { it.name.startsWith("bundle") && it.name.endsWith("Aar") }.configureEach {
+    from(workspaceDir.resolve("LICENSE-MIT"), workspaceDir.resolve("LICENSE-APACHE"))
+    from(writeThirdPartyNotices)
+}
+
 // Maven Central: io.github.truto-ticketing:truto-ticketing-android (the release workflow
 // signs and uploads what `publishReleasePublicationToStagingRepository` writes).
 apply(plugin = "maven-publish")
@@ -135,7 +151,7 @@ afterEvaluate {
                 from(components["release"])
                 groupId = "io.github.truto-ticketing"
                 artifactId = "truto-ticketing-android"
-                version = providers.gradleProperty("trutoVersion").getOrElse("0.1.0")
+                version = providers.gradleProperty("trutoVersion").get() // gradle.properties; scripts/version
                 pom {
                     name.set("truto-ticketing (Android)")
                     description.set("Typed, retry-safe client for Truto's Unified Ticketing API: Android bindings of the Rust core")

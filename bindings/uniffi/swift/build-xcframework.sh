@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds TrutoTicketingFFI.xcframework (macOS with Xcode only): the Rust library as static
 # libraries for iOS devices (arm64), the iOS simulator (arm64 + x86_64) and macOS (arm64 +
-# x86_64), each with the generated C header and module map from Headers/.
+# x86_64), each with the generated C header and module map from Headers/, and
+# LICENSE-MIT, LICENSE-APACHE and THIRD-PARTY-NOTICES.md at its root.
 #
 #   ./build-xcframework.sh            release build (what you ship)
 #   PROFILE=dev ./build-xcframework.sh
@@ -47,4 +48,7 @@ xcodebuild -create-xcframework \
   -library "$build/ios-simulator/$library" -headers "$build/headers" \
   -library "$build/macos/$library" -headers "$build/headers" \
   -output "$here/TrutoTicketingFFI.xcframework"
+# The licenses, and the notices of the crates linked into the library (scripts/notices).
+cp "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$here/TrutoTicketingFFI.xcframework/"
+"$root/scripts/notices" write apple "$here/TrutoTicketingFFI.xcframework/THIRD-PARTY-NOTICES.md"
 echo "built $here/TrutoTicketingFFI.xcframework"
