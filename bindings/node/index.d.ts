@@ -121,8 +121,8 @@ export interface UserPage {
 /**
  * The users of one listing, read once, in order: `for await` it for users, or read
  * `pages()`, `next()` or `toArray()`; each continues where the last stopped. A page is
- * fetched only when it is read; ending a `for await` early ends the listing.
- * Bad options reject the first read, before anything is sent.
+ * fetched only when it is read; ending a `for await` early ends the listing. Bad options,
+ * and an aborted `signal`, reject every read (nothing is sent).
  */
 export interface UserList extends AsyncIterable<User> {
   [Symbol.asyncIterator](): AsyncGenerator<User, void, undefined>

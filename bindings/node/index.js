@@ -204,7 +204,8 @@ function rowParts(row) {
  * The users of one listing (`client.listUsers`), read once, in order: `for await` over it
  * for users, `pages()` for pages, `next()` for one page, `toArray()` for all. Each
  * continues where the last stopped; a page is fetched only when it is read, and ending a
- * `for await` early (or with an error) ends the listing. `first()` is a listing of its own.
+ * `for await` early (or with an error) ends the listing. Once its signal is aborted, every
+ * read rejects with the signal's reason. `first()` is a listing of its own.
  * @implements {DeclaredUserList}
  */
 class UserList {
@@ -235,6 +236,7 @@ class UserList {
     if (this.#refused) {
       throw this.#refused
     }
+    this.#signal?.throwIfAborted()
     const listing = this.#listing
     if (listing === null) {
       return null
