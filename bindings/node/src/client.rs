@@ -98,12 +98,11 @@ impl Client {
             let options = convert::json_argument(env, options, "options")?;
             Ok((account, user, create_options(options)?))
         })();
-        let client = self.inner.clone();
         self.start(
             env,
             cancel,
             arguments,
-            |(account, user, (options, format))| async move {
+            |client, (account, user, (options, format))| async move {
                 let response = client
                     .create_user_with(&account, &user, &options, format)
                     .await?;
@@ -127,12 +126,11 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> napi::Result<Unknown<'env>> {
         let arguments = by_id(env, integrated_account_id, id, options);
-        let client = self.inner.clone();
         self.start(
             env,
             cancel,
             arguments,
-            |(account, id, options)| async move {
+            |client, (account, id, options)| async move {
                 Ok(Answer::from(
                     client.get_user_with(&account, &id, &options).await?,
                 ))
@@ -166,12 +164,11 @@ impl Client {
             let options = convert::json_argument(env, options, "options")?;
             Ok((account, id, changes, update_options(options)?))
         })();
-        let client = self.inner.clone();
         self.start(
             env,
             cancel,
             arguments,
-            |(account, id, changes, (options, key))| async move {
+            |client, (account, id, changes, (options, key))| async move {
                 let user = client
                     .update_user_with(&account, &id, &changes, key.as_deref(), &options)
                     .await?;
@@ -195,12 +192,11 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> napi::Result<Unknown<'env>> {
         let arguments = by_id(env, integrated_account_id, id, options);
-        let client = self.inner.clone();
         self.start(
             env,
             cancel,
             arguments,
-            |(account, id, options)| async move {
+            |client, (account, id, options)| async move {
                 Ok(Answer::Id(
                     client.delete_user_with(&account, &id, &options).await?,
                 ))
@@ -264,23 +260,23 @@ impl Client {
 }
 
 impl Client {
-    /// A promise of `call(arguments)`'s answer, cancelled by `cancel`; rejected at once
-    /// when the arguments were refused.
+    /// A promise of `call(client, arguments)`'s answer, cancelled by `cancel`; rejected at
+    /// once when the arguments were refused.
     fn start<'env, A, F>(
         &self,
         env: &'env Env,
         cancel: Option<&CancelToken>,
         arguments: truto_ticketing::Result<A>,
-        call: impl FnOnce(A) -> F,
+        call: impl FnOnce(truto_ticketing::Client, A) -> F,
     ) -> napi::Result<Unknown<'env>>
     where
         F: Future<Output = truto_ticketing::Result<Answer>> + Send + 'static,
     {
         match arguments {
             Ok(arguments) => {
+                let call = call(self.inner.clone(), arguments);
                 let cancelled = cancel.map(CancelToken::token);
-                self.promises
-                    .start(env, cancellable(call(arguments), cancelled))
+                self.promises.start(env, cancellable(call, cancelled))
             }
             Err(error) => {
                 let error_class = self.error_class.borrow_back(env)?;
