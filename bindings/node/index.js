@@ -217,6 +217,8 @@ class UserList {
   #signal
   /** Why the options were refused: every read rejects with it. */
   #refused = null
+  /** The last read asked for: each read waits for it, so pages come in the order asked. */
+  #reading = Promise.resolve()
 
   /** @param {() => { listing: import('./binding').UserListing, signal: AbortSignal | undefined }} open */
   constructor(open) {
@@ -232,7 +234,13 @@ class UserList {
    * The next page, or `null` after the last.
    * @returns {Promise<import('./index').UserPage | null>}
    */
-  async next() {
+  next() {
+    const read = this.#reading.then(() => this.#read())
+    this.#reading = read.catch(() => {})
+    return read
+  }
+
+  async #read() {
     if (this.#refused) {
       throw this.#refused
     }

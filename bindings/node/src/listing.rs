@@ -1,6 +1,6 @@
 //! `UserListing`: a core listing read one page at a time, for `index.js`'s `UserList`.
-//! A page is fetched only when `next` is called; pages come in order even when `next` is
-//! called again before the last one settled.
+//! A page is fetched only when `next` is called, one request at a time (`index.js` queues
+//! its reads, so that pages come in the order they were asked for).
 
 use std::sync::Arc;
 
