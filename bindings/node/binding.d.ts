@@ -29,7 +29,7 @@ export declare class BulkImport {
   cancel(): void
 }
 
-/** Cancels the `createUser` calls it was passed to. */
+/** Cancels the calls it was passed to. */
 export declare class CancelToken {
   /** A token that has not been cancelled. */
   constructor()
@@ -53,17 +53,27 @@ export declare class Client {
   get maxRetries(): number
   /**
    * Creates a user. `userJson`, when a string, is `JSON.stringify(user)`, read instead
-   * of walking `user` (which `index.js` only does for plain JSON data). Bad input
-   * rejects the promise before anything is sent.
+   * of walking `user` (which `index.js` only does for plain JSON data).
    */
   createUser(integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  /** Reads one user. */
+  getUser(integratedAccountId: unknown, id: unknown, options?: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  /** Changes the fields set in `changes` (`changesJson` as `createUser`'s `userJson`). */
+  updateUser(integratedAccountId: unknown, id: unknown, changes: unknown, changesJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  /** Deletes one user; the promise resolves to its id. */
+  deleteUser(integratedAccountId: unknown, id: unknown, options?: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  /**
+   * A listing of the account's users, read page by page with `next`. Throws a
+   * `TrutoError` for bad options (`index.js` reports it at the first read); the core
+   * checks the rest before sending the first page.
+   */
+  listUsers(integratedAccountId: unknown, options?: unknown): UserListing
   /**
    * Starts creating a user per row; `index.js` feeds the rows and iterates the results.
    * `options`: `{ concurrency, rate, collections, ignoreRemoteData, excludeFields,
    * remoteQuery, timeoutMs, maxRetries }`. Throws a `TrutoError` for bad options.
    */
   createUsers(integratedAccountId: unknown, options?: unknown): BulkImport
-
 }
 
 /** A sandbox server on its own thread, serving until `stop()`. */
@@ -91,6 +101,12 @@ export declare class Sandbox {
    * requests to `integratedAccountId`, one per request.
    */
   pushFaults(integratedAccountId: string, faults: object[]): void
+  /**
+   * Stores users to list, get, update and delete (`seed`: an object as
+   * `POST /_sandbox/seed` takes it: `{ integrated_account_id, users, generate,
+   * template, collection }`); returns how many were stored.
+   */
+  seed(seed: { integrated_account_id: string, users?: object[], generate?: number, template?: object, collection?: string }): number
   /** The users created, oldest first, in one account or all. */
   users(integratedAccountId?: string | undefined | null): Array<{ integrated_account_id: string, idempotency_key: string | null, user: any }>
   /** The requests received on Truto's paths, oldest first. */
@@ -101,11 +117,26 @@ export declare class Sandbox {
   stop(): Promise<void>
 }
 
+/** The pages of one listing (made by `Client.listUsers`). */
+export declare class UserListing {
+  /**
+   * The next page, `{ users, cursor, nextCursor }`, or `null` after the last. A
+   * cancelled call drops its request; the listing stays where it was.
+   */
+  next(cancel?: CancelToken | undefined | null): Promise<any>
+}
+
 /**
  * The body's field names, from the core's definition: `index.d.ts`'s `NewUser` is
  * checked against it (tests/surface.test.mjs).
  */
 export declare function newUserFields(): Array<string>
+
+/**
+ * Every options object's field names, from the structs that read them, keyed by the
+ * interface `index.d.ts` declares for it: checked by tests/surface.test.mjs.
+ */
+export declare function optionFields(): Record<string, string[]>
 
 /** How to start a sandbox; every field is optional. */
 export interface SandboxOptions {

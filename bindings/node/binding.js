@@ -839,4 +839,6 @@ module.exports.BulkImport = nativeBinding.BulkImport
 module.exports.CancelToken = nativeBinding.CancelToken
 module.exports.Client = nativeBinding.Client
 module.exports.Sandbox = nativeBinding.Sandbox
+module.exports.UserListing = nativeBinding.UserListing
 module.exports.newUserFields = nativeBinding.newUserFields
+module.exports.optionFields = nativeBinding.optionFields

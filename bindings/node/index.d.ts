@@ -35,26 +35,105 @@ export interface ClientOptions {
 /** What Truto puts in the response body (`truto_response_format`). */
 export type ResponseFormat = 'unified' | 'raw' | 'normalized' | 'stream'
 
-/** Per-call options of `createUser`. */
-export interface CreateUserOptions {
-  /** Projects the user joins (Pivotal Tracker requires one), sent as the `collections` query parameter. */
-  collections?: Array<{ id: string }>
-  /** `unified` (default) resolves to a `User`, `raw` and `normalized` to JSON, `stream` to a `Buffer`. */
-  responseFormat?: ResponseFormat
+/**
+ * The options every call on users takes. Each method's options interface extends it,
+ * declaring the fields the addon reads for it: tests/surface.test.mjs checks each against
+ * the Rust struct that reads it.
+ */
+export interface CallOptions {
   /** Leave `remote_data` out of the answer. */
   ignoreRemoteData?: boolean
   /** Fields to leave out of the answer. */
   excludeFields?: string[]
   /** Passed to the provider untransformed (any nested JSON). */
   remoteQuery?: JsonObject
-  /** The `Idempotency-Key` (default: a fresh UUID v4 per call, reused by its retries). */
-  idempotencyKey?: string
   /** Per-attempt timeout for this call, in milliseconds (default: the client's). */
   timeoutMs?: number
   /** Retries for this call (default: the client's). */
   maxRetries?: number
-  /** Cancels the call: the promise rejects with `signal.reason`. */
+  /** Cancels the call: the promise rejects with `signal.reason`, and its request is dropped. */
   signal?: AbortSignal
+}
+
+/** Per-call options of `createUser`. */
+export interface CreateUserOptions extends CallOptions {
+  /** Projects the user joins (Pivotal Tracker requires one), sent as the `collections` query parameter. */
+  collections?: Array<{ id: string }>
+  /** `unified` (default) resolves to a `User`, `raw` and `normalized` to JSON, `stream` to a `Buffer`. */
+  responseFormat?: ResponseFormat
+  /** The `Idempotency-Key` (default: a fresh UUID v4 per call, reused by its retries). */
+  idempotencyKey?: string
+}
+
+/** Options of `getUser`. */
+export interface GetUserOptions extends CallOptions {}
+
+/** Options of `updateUser`. */
+export interface UpdateUserOptions extends CallOptions {
+  /** The `Idempotency-Key` (default: a fresh UUID v4 per call, reused by its retries). */
+  idempotencyKey?: string
+}
+
+/** Options of `deleteUser`. */
+export interface DeleteUserOptions extends CallOptions {}
+
+/** Bounds on a date-time field: each one given is sent as RFC 3339 in UTC. */
+export interface DateBounds {
+  /** Strictly after. */
+  gt?: Date
+  /** At or after. */
+  gte?: Date
+  /** Strictly before. */
+  lt?: Date
+  /** At or before. */
+  lte?: Date
+}
+
+/** What to list, and how. Filters an integration does not support are ignored by Truto. */
+export interface ListUsersOptions extends CallOptions {
+  /** Users per page (Truto's default when not given). */
+  limit?: number
+  /** Start from this page: a `nextCursor` of an earlier listing's page. */
+  cursor?: string
+  /** Users with any of these email addresses. */
+  emails?: string[]
+  /** Users whose name matches. */
+  name?: string
+  /** Active (`true`) or inactive (`false`) users only. */
+  isActive?: boolean
+  createdAt?: DateBounds
+  updatedAt?: DateBounds
+  /** Fields to sort by, in the object's key order: `{ name: 'desc', created_at: 'asc' }`. */
+  sortBy?: Record<string, 'asc' | 'desc'>
+  /** The projects to list (Pivotal Tracker requires one). */
+  collections?: Array<{ id: string }>
+}
+
+/** One page of a listing. */
+export interface UserPage {
+  users: User[]
+  /** The cursor that fetched this page (`null` for the first). */
+  cursor: string | null
+  /** The next page's cursor (`null` on the last): list again with `{ cursor }` to resume from it. */
+  nextCursor: string | null
+}
+
+/**
+ * The users of one listing, read once, in order: `for await` it for users, or read
+ * `pages()`, `next()` or `toArray()`; each continues where the last stopped. A page is
+ * fetched only when it is read; ending a `for await` early ends the listing. Bad options,
+ * and an aborted `signal`, reject every read (nothing is sent).
+ */
+export interface UserList extends AsyncIterable<User> {
+  [Symbol.asyncIterator](): AsyncGenerator<User, void, undefined>
+  /** The pages, one at a time. */
+  pages(): AsyncGenerator<UserPage, void, undefined>
+  /** The next page, or `null` after the last. */
+  next(): Promise<UserPage | null>
+  /** Every user left, in one array (prefer `for await` for large accounts). */
+  toArray(): Promise<User[]>
+  /** The listing's first user, or `null`: a listing of its own, from the start. */
+  first(): Promise<User | null>
 }
 
 /** `createUser` options asking for the unified user (the default). */
@@ -64,24 +143,19 @@ export type JsonOptions = CreateUserOptions & { responseFormat: 'raw' | 'normali
 /** `createUser` options asking for the body as bytes. */
 export type StreamOptions = CreateUserOptions & { responseFormat: 'stream' }
 
-/** Options of `createUsers`. */
-export interface CreateUsersOptions {
+/**
+ * Options of `createUsers`: the call options apply to each row's call, and `signal` stops
+ * the import (the iteration throws `signal.reason`).
+ */
+export interface CreateUsersOptions extends CallOptions {
   /** Calls in flight at once (default 8); the rate limits Truto reports pace them. */
   concurrency?: number
   /** At most this many requests per second, besides Truto's limits. */
   rate?: number
+  /** Projects every user joins (Pivotal Tracker requires one). */
+  collections?: Array<{ id: string }>
   /** Called after each row with the import's figures so far. */
   onProgress?: (progress: BulkProgress) => void
-  /** Stops the import: the iteration throws `signal.reason`. */
-  signal?: AbortSignal
-  collections?: Array<{ id: string }>
-  ignoreRemoteData?: boolean
-  excludeFields?: string[]
-  remoteQuery?: JsonObject
-  /** Per-attempt timeout of each row's call, in milliseconds. */
-  timeoutMs?: number
-  /** Retries of each row's call. */
-  maxRetries?: number
 }
 
 /** An import's figures so far. */
@@ -130,6 +204,24 @@ export declare class Client {
   createUser(integratedAccountId: string, user: NewUser, options: JsonOptions): Promise<JsonValue>
   createUser(integratedAccountId: string, user: NewUser, options: StreamOptions): Promise<Buffer>
   createUser(integratedAccountId: string, user: NewUser, options?: CreateUserOptions): Promise<User | JsonValue | Buffer>
+
+  /**
+   * Lists the account's users (`GET /unified/ticketing/users`), page after page through
+   * Truto's cursors. Nothing is sent until the listing is read.
+   */
+  listUsers(integratedAccountId: string, options?: ListUsersOptions): UserList
+
+  /** Reads one user (`GET /unified/ticketing/users/{id}`). */
+  getUser(integratedAccountId: string, id: string, options?: GetUserOptions): Promise<User>
+
+  /**
+   * Changes the fields given in `changes` (`PATCH /unified/ticketing/users/{id}`): the
+   * others keep their value. Sends an `Idempotency-Key`, reused by its retries.
+   */
+  updateUser(integratedAccountId: string, id: string, changes: NewUser, options?: UpdateUserOptions): Promise<User>
+
+  /** Deletes one user (`DELETE /unified/ticketing/users/{id}`); resolves to its id. */
+  deleteUser(integratedAccountId: string, id: string, options?: DeleteUserOptions): Promise<string>
 
   /**
    * Creates a user per row, paced to Truto's rate limits, each row's `Idempotency-Key`
@@ -216,10 +308,14 @@ export interface User {
   team_ids: string[]
   avatar?: string
   roles: Role[]
-  /** RFC 3339. */
-  created_at?: string
-  /** RFC 3339. */
-  updated_at?: string
+  /** When the user was created; `null` when the provider's text is not RFC 3339. */
+  created_at?: Date | null
+  /** `created_at` as the provider sent it. */
+  created_at_raw?: string
+  /** When the user last changed; `null` when the provider's text is not RFC 3339. */
+  updated_at?: Date | null
+  /** `updated_at` as the provider sent it. */
+  updated_at_raw?: string
   etag?: string
   /** The provider's raw record (absent with `ignoreRemoteData`). */
   remote_data?: JsonObject

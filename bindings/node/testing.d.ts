@@ -14,6 +14,19 @@ export interface SandboxOptions {
   latencyMs?: number
 }
 
+/** Users to store in an account, as `POST /_sandbox/seed` takes them. */
+export interface Seed {
+  integrated_account_id: string
+  /** Users one by one: a create body's fields, and `id`, `is_active`, `created_at`, `updated_at`, `etag` if fixed. */
+  users?: object[]
+  /** Then this many more, made from `template` (`{n}` in its strings is each user's number). */
+  generate?: number
+  /** Default: `{ name: 'User {n}', emails: [{ email: 'user{n}@example.com', type: 'primary' }] }`. */
+  template?: object
+  /** A collection (Pivotal Tracker project) id every user of this seed belongs to. */
+  collection?: string
+}
+
 /** A user the sandbox created. */
 export interface StoredUser {
   integrated_account_id: string
@@ -57,6 +70,8 @@ export declare class Sandbox {
   setRateLimits(limits: { per_account: number; per_token: number; window_secs: number } | null): void
   /** Queues faults (as `POST /_sandbox/faults` takes them) for the next requests to the account. */
   pushFaults(integratedAccountId: string, faults: object[]): void
+  /** Stores users to list, get, update and delete; returns how many. */
+  seed(seed: Seed): number
   /** The users created, oldest first, in one account or all. */
   users(integratedAccountId?: string): StoredUser[]
   /** The requests received on Truto's paths, oldest first. */

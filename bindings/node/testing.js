@@ -59,6 +59,14 @@ class Sandbox {
     this.#native.pushFaults(integratedAccountId, faults)
   }
 
+  /**
+   * Stores users to list, get, update and delete: `{ integrated_account_id, users,
+   * generate, template, collection }`, as `POST /_sandbox/seed` takes it. Returns how many.
+   */
+  seed(seed) {
+    return this.#native.seed(seed)
+  }
+
   /** The users created, oldest first, in one account or all. */
   users(integratedAccountId) {
     return this.#native.users(integratedAccountId ?? undefined)

@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use napi::bindgen_prelude::{Env, Unknown};
+use napi::bindgen_prelude::{Env, JsObjectValue, Object, Unknown};
 use napi::sys;
 use napi_derive::napi;
 use serde_json::json;
@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 use truto_ticketing::bulk::{BulkRow, CreateUsersOptions, RowOutcome};
 
+use crate::answer::with_dates;
 use crate::completion::{ErrorClass, Js, Promises, Settle, serialized};
 use crate::convert;
 
@@ -69,11 +70,7 @@ impl BulkImport {
         user: Unknown<'_>,
         user_json: Option<String>,
     ) -> bool {
-        let user = match user_json {
-            Some(text) => convert::user_from_json_text(env, &text, user),
-            None => convert::user_from_js(env, user),
-        };
-        let row = match user {
+        let row = match convert::user_argument(env, user, user_json) {
             Ok(user) => BulkRow::new(row_id, user),
             Err(error) => BulkRow::unreadable(row_id, error),
         };
@@ -120,10 +117,7 @@ impl Settle for Option<RowOutcome> {
     /// progress }`, or `null`.
     fn into_js(self, js: &Js<'_>) -> napi::Result<Result<sys::napi_value, sys::napi_value>> {
         let Some(outcome) = self else {
-            let mut null = std::ptr::null_mut();
-            // SAFETY: a plain N-API call on the environment's thread.
-            unsafe { sys::napi_get_null(js.env.raw(), &mut null) };
-            return Ok(Ok(null));
+            return js.null().map(Ok);
         };
         let (user, error) = match outcome.result {
             Ok(user) => (Some(user), None),
@@ -140,15 +134,16 @@ impl Settle for Option<RowOutcome> {
             "progress": outcome.progress,
         });
         let object = js.parse(serialized(serde_json::to_string(&fields))?)?;
+        let mut result = Object::from_raw(js.env.raw(), object);
+        if let Some(user) = &user {
+            with_dates(js, result.get_named_property("user")?, user)?;
+        }
         if let Some(error) = error {
             let error = js.truto_error(&error)?;
-            // SAFETY: `object` was just made by JSON.parse in this environment.
-            let status = unsafe {
-                sys::napi_set_named_property(js.env.raw(), object, c"error".as_ptr(), error)
-            };
-            if status != sys::Status::napi_ok {
-                return Err(napi::Error::from_reason("could not set a result's error"));
-            }
+            // SAFETY: made in this environment, on its thread.
+            result.set_named_property("error", unsafe {
+                Unknown::from_raw_unchecked(js.env.raw(), error)
+            })?;
         }
         Ok(Ok(object))
     }

@@ -7,7 +7,7 @@
 use napi_derive::napi;
 use tokio_util::sync::CancellationToken;
 
-/// Cancels the `createUser` calls it was passed to.
+/// Cancels the calls it was passed to.
 #[napi]
 #[derive(Default)]
 pub struct CancelToken(CancellationToken);

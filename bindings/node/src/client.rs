@@ -1,19 +1,28 @@
 //! `Client`: the core client, one connection pool per instance.
+//!
+//! Each method converts its arguments (a failure rejects the promise, nothing sent), then
+//! hands one core future to [`Client::start`], which makes it cancellable and settles
+//! its promise.
+
+use std::future::Future;
+use std::sync::Arc;
 
 use napi::bindgen_prelude::{Env, Unknown};
 use napi_derive::napi;
-use truto_ticketing::{CreateUserOptions, NewUser, ResponseFormat};
 
+use crate::answer::Answer;
 use crate::bulk::BulkImport;
 use crate::cancel::CancelToken;
-use crate::completion::{Ended, ErrorClass, ErrorClassRef, Outcome, Promises, truto_error};
+use crate::completion::{ErrorClass, ErrorClassRef, Outcome, Promises, cancellable, truto_error};
 use crate::convert;
+use crate::listing::UserListing;
+use crate::options::{call_options, create_options, import_options, list_options, update_options};
 
 /// A Truto API client (wrapped by `Client` in `index.js`).
 #[napi]
 pub struct Client {
     inner: truto_ticketing::Client,
-    promises: Promises<Outcome>,
+    promises: Arc<Promises<Outcome>>,
     error_class: ErrorClassRef,
 }
 
@@ -32,22 +41,18 @@ impl Client {
         options: Unknown<'_>,
         error_class: ErrorClass<'_>,
     ) -> napi::Result<Client> {
-        let thrown = |error: &truto_ticketing::Error| match truto_error(&env, &error_class, error) {
-            Ok(value) => napi::Error::from(value),
-            Err(error) => error,
-        };
         let builder = convert::json_argument(&env, options, "options")
             .and_then(convert::client_builder)
-            .map_err(|error| thrown(&error))?;
+            .map_err(|error| thrown(&env, &error_class, &error))?;
         let node = env.get_node_version()?;
         let user_agent = format!("node/{}.{}.{}", node.major, node.minor, node.patch);
         let inner = builder
             .user_agent_suffix(user_agent)
             .build()
-            .map_err(|error| thrown(&error))?;
+            .map_err(|error| thrown(&env, &error_class, &error))?;
         Ok(Client {
             inner,
-            promises: Promises::new(&env, &error_class)?,
+            promises: Arc::new(Promises::new(&env, &error_class)?),
             error_class: error_class.create_ref()?,
         })
     }
@@ -71,8 +76,7 @@ impl Client {
     }
 
     /// Creates a user. `userJson`, when a string, is `JSON.stringify(user)`, read instead
-    /// of walking `user` (which `index.js` only does for plain JSON data). Bad input
-    /// rejects the promise before anything is sent.
+    /// of walking `user` (which `index.js` only does for plain JSON data).
     #[napi(
         catch_unwind,
         ts_args_type = "integratedAccountId: unknown, user: unknown, userJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null",
@@ -87,31 +91,144 @@ impl Client {
         options: Unknown<'_>,
         cancel: Option<&CancelToken>,
     ) -> napi::Result<Unknown<'env>> {
-        let (account, user, options, format) =
-            match call_arguments(env, integrated_account_id, user, user_json, options) {
-                Ok(arguments) => arguments,
-                Err(error) => {
-                    let error_class = self.error_class.borrow_back(env)?;
-                    return Promises::rejected(env, &error_class, &error);
-                }
-            };
-        let client = self.inner.clone();
-        let cancelled = cancel.map(CancelToken::token);
-        self.promises.start(env, async move {
-            let request = client.create_user_with(&account, &user, &options, format);
-            match cancelled {
-                None => Ok(request.await?),
-                Some(token) => tokio::select! {
-                    response = request => Ok(response?),
-                    () = token.cancelled() => Err(Ended::Aborted),
-                },
-            }
-        })
+        let arguments = (|| {
+            let account =
+                convert::text_argument(env, integrated_account_id, "integrated_account_id")?;
+            let user = convert::user_argument(env, user, user_json)?;
+            let options = convert::json_argument(env, options, "options")?;
+            Ok((account, user, create_options(options)?))
+        })();
+        self.start(
+            env,
+            cancel,
+            arguments,
+            |client, (account, user, (options, format))| async move {
+                let response = client
+                    .create_user_with(&account, &user, &options, format)
+                    .await?;
+                Ok(Answer::from(response))
+            },
+        )
     }
-}
 
-#[napi]
-impl Client {
+    /// Reads one user.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "integratedAccountId: unknown, id: unknown, options?: unknown, cancel?: CancelToken | undefined | null",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn get_user<'env>(
+        &self,
+        env: &'env Env,
+        integrated_account_id: Unknown<'_>,
+        id: Unknown<'_>,
+        options: Unknown<'_>,
+        cancel: Option<&CancelToken>,
+    ) -> napi::Result<Unknown<'env>> {
+        let arguments = by_id(env, integrated_account_id, id, options);
+        self.start(
+            env,
+            cancel,
+            arguments,
+            |client, (account, id, options)| async move {
+                Ok(Answer::from(
+                    client.get_user_with(&account, &id, &options).await?,
+                ))
+            },
+        )
+    }
+
+    /// Changes the fields set in `changes` (`changesJson` as `createUser`'s `userJson`).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "integratedAccountId: unknown, id: unknown, changes: unknown, changesJson: string | undefined, options?: unknown, cancel?: CancelToken | undefined | null",
+        ts_return_type = "Promise<any>"
+    )]
+    // One parameter per argument of the JavaScript call.
+    #[allow(clippy::too_many_arguments)]
+    pub fn update_user<'env>(
+        &self,
+        env: &'env Env,
+        integrated_account_id: Unknown<'_>,
+        id: Unknown<'_>,
+        changes: Unknown<'_>,
+        changes_json: Option<String>,
+        options: Unknown<'_>,
+        cancel: Option<&CancelToken>,
+    ) -> napi::Result<Unknown<'env>> {
+        let arguments = (|| {
+            let account =
+                convert::text_argument(env, integrated_account_id, "integrated_account_id")?;
+            let id = convert::text_argument(env, id, "id")?;
+            let changes = convert::changes_argument(env, changes, changes_json)?;
+            let options = convert::json_argument(env, options, "options")?;
+            Ok((account, id, changes, update_options(options)?))
+        })();
+        self.start(
+            env,
+            cancel,
+            arguments,
+            |client, (account, id, changes, (options, key))| async move {
+                let user = client
+                    .update_user_with(&account, &id, &changes, key.as_deref(), &options)
+                    .await?;
+                Ok(Answer::from(user))
+            },
+        )
+    }
+
+    /// Deletes one user; the promise resolves to its id.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "integratedAccountId: unknown, id: unknown, options?: unknown, cancel?: CancelToken | undefined | null",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn delete_user<'env>(
+        &self,
+        env: &'env Env,
+        integrated_account_id: Unknown<'_>,
+        id: Unknown<'_>,
+        options: Unknown<'_>,
+        cancel: Option<&CancelToken>,
+    ) -> napi::Result<Unknown<'env>> {
+        let arguments = by_id(env, integrated_account_id, id, options);
+        self.start(
+            env,
+            cancel,
+            arguments,
+            |client, (account, id, options)| async move {
+                Ok(Answer::Id(
+                    client.delete_user_with(&account, &id, &options).await?,
+                ))
+            },
+        )
+    }
+
+    /// A listing of the account's users, read page by page with `next`. Throws a
+    /// `TrutoError` for bad options (`index.js` reports it at the first read); the core
+    /// checks the rest before sending the first page.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "integratedAccountId: unknown, options?: unknown"
+    )]
+    pub fn list_users(
+        &self,
+        env: Env,
+        integrated_account_id: Unknown<'_>,
+        options: Unknown<'_>,
+    ) -> napi::Result<UserListing> {
+        let listing = (|| {
+            let account =
+                convert::text_argument(&env, integrated_account_id, "integrated_account_id")?;
+            let options = convert::json_argument(&env, options, "options")?;
+            Ok(self.inner.list_users_with(&account, list_options(options)?))
+        })();
+        match listing {
+            Ok(listing) => Ok(UserListing::new(listing, Arc::clone(&self.promises))),
+            Err(error) => Err(thrown(&env, &self.error_class.borrow_back(&env)?, &error)),
+        }
+    }
+
     /// Starts creating a user per row; `index.js` feeds the rows and iterates the results.
     /// `options`: `{ concurrency, rate, collections, ignoreRemoteData, excludeFields,
     /// remoteQuery, timeoutMs, maxRetries }`. Throws a `TrutoError` for bad options.
@@ -126,42 +243,68 @@ impl Client {
         options: Unknown<'_>,
     ) -> napi::Result<BulkImport> {
         let error_class = self.error_class.borrow_back(&env)?;
-        let thrown = |error: &truto_ticketing::Error| match truto_error(&env, &error_class, error) {
-            Ok(value) => napi::Error::from(value),
-            Err(error) => error,
-        };
-        let account = convert::json_argument(&env, integrated_account_id, "integrated_account_id")
-            .and_then(convert::account_id)
-            .map_err(|error| thrown(&error))?;
-        let options = convert::json_argument(&env, options, "options")
-            .and_then(convert::bulk_options)
-            .map_err(|error| thrown(&error))?;
+        let arguments = (|| {
+            let account =
+                convert::text_argument(&env, integrated_account_id, "integrated_account_id")?;
+            let options = convert::json_argument(&env, options, "options")?;
+            Ok((account, import_options(options)?))
+        })();
+        let (account, options) = arguments.map_err(|error| thrown(&env, &error_class, &error))?;
         BulkImport::start(&env, &error_class, &self.inner, account, options).map_err(|error| {
             match error {
-                Ok(core) => thrown(&core),
+                Ok(core) => thrown(&env, &error_class, &core),
                 Err(napi) => napi,
             }
         })
     }
 }
 
-/// `createUser`'s arguments as core types; a core error for bad input.
-fn call_arguments(
+impl Client {
+    /// A promise of `call(client, arguments)`'s answer, cancelled by `cancel`; rejected at
+    /// once when the arguments were refused.
+    fn start<'env, A, F>(
+        &self,
+        env: &'env Env,
+        cancel: Option<&CancelToken>,
+        arguments: truto_ticketing::Result<A>,
+        call: impl FnOnce(truto_ticketing::Client, A) -> F,
+    ) -> napi::Result<Unknown<'env>>
+    where
+        F: Future<Output = truto_ticketing::Result<Answer>> + Send + 'static,
+    {
+        match arguments {
+            Ok(arguments) => {
+                let call = call(self.inner.clone(), arguments);
+                let cancelled = cancel.map(CancelToken::token);
+                self.promises.start(env, cancellable(call, cancelled))
+            }
+            Err(error) => {
+                let error_class = self.error_class.borrow_back(env)?;
+                Promises::rejected(env, &error_class, &error)
+            }
+        }
+    }
+}
+
+/// `getUser`'s and `deleteUser`'s arguments: the account, the user's id, the options.
+fn by_id(
     env: &Env,
     integrated_account_id: Unknown<'_>,
-    user: Unknown<'_>,
-    user_json: Option<String>,
+    id: Unknown<'_>,
     options: Unknown<'_>,
-) -> Result<(String, NewUser, CreateUserOptions, ResponseFormat), truto_ticketing::Error> {
-    let account = convert::json_argument(env, integrated_account_id, "integrated_account_id")
-        .and_then(convert::account_id)?;
-    let user = match user_json {
-        Some(text) => convert::user_from_json_text(env, &text, user)?,
-        None => convert::user_from_js(env, user)?,
-    };
-    let options = convert::json_argument(env, options, "options")?;
-    let (options, format) = convert::call_options(options)?;
-    Ok((account, user, options, format))
+) -> truto_ticketing::Result<(String, String, truto_ticketing::CallOptions)> {
+    let account = convert::text_argument(env, integrated_account_id, "integrated_account_id")?;
+    let id = convert::text_argument(env, id, "id")?;
+    let options = call_options(convert::json_argument(env, options, "options")?)?;
+    Ok((account, id, options))
+}
+
+/// A core error to throw, made by `error_class` (`TrutoError`).
+fn thrown(env: &Env, error_class: &ErrorClass<'_>, error: &truto_ticketing::Error) -> napi::Error {
+    match truto_error(env, error_class, error) {
+        Ok(value) => napi::Error::from(value),
+        Err(error) => error,
+    }
 }
 
 /// Test-only: a call whose future panics on the runtime, delivered like any other call.

@@ -12,16 +12,35 @@ use std::future::Future;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use napi::bindgen_prelude::{
-    BufferSlice, Env, Function, FunctionRef, JsObjectValue, Object, Unknown,
+    Env, Function, FunctionRef, JsObjectValue, Null, Object, ToNapiValue, Unknown,
 };
 use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{JsValue, Status};
+use tokio_util::sync::CancellationToken;
+use truto_ticketing::Error;
 use truto_ticketing::runtime::{Completions, Finished};
-use truto_ticketing::{CreateUserResponse, Error};
+
+use crate::answer::Answer;
 
 /// How a call ended.
-pub(crate) type Outcome = Result<CreateUserResponse, Ended>;
+pub(crate) type Outcome = Result<Answer, Ended>;
+
+/// `call`'s outcome, or `Aborted` as soon as `cancelled` is (the call's future is then
+/// dropped, which closes its connection).
+pub(crate) async fn cancellable<F>(call: F, cancelled: Option<CancellationToken>) -> Outcome
+where
+    F: Future<Output = truto_ticketing::Result<Answer>>,
+{
+    let answer = match cancelled {
+        None => call.await,
+        Some(token) => token
+            .run_until_cancelled_owned(call)
+            .await
+            .ok_or(Ended::Aborted)?,
+    };
+    Ok(answer?)
+}
 
 /// What a promise settles with, made into JavaScript values on the JavaScript thread.
 pub(crate) trait Settle: Send + 'static {
@@ -42,6 +61,12 @@ impl Js<'_> {
         Ok(self.parse.call(text)?.raw())
     }
 
+    /// `null`.
+    pub(crate) fn null(&self) -> napi::Result<sys::napi_value> {
+        // SAFETY: on the environment's thread.
+        unsafe { Null::to_napi_value(self.env.raw(), Null) }
+    }
+
     /// `new TrutoError(error.to_json())`.
     pub(crate) fn truto_error(&self, error: &Error) -> napi::Result<sys::napi_value> {
         Ok(truto_error(self.env, &self.error_class, error)?.raw())
@@ -51,7 +76,7 @@ impl Js<'_> {
 impl Settle for Outcome {
     fn into_js(self, js: &Js<'_>) -> napi::Result<Result<sys::napi_value, sys::napi_value>> {
         match self {
-            Ok(response) => answer(js, response),
+            Ok(answer) => answer.into_js(js).map(Ok),
             Err(Ended::Failed(error)) => js.truto_error(&error).map(Err),
             Err(Ended::Aborted) => plain_error(js.env, "aborted").map(Err),
         }
@@ -241,23 +266,6 @@ fn settle_batch<T: Settle>(
     if let Err(error) = settled {
         eprintln!("truto-ticketing: could not settle a call's promise: {error}");
     }
-}
-
-/// The answer as a JavaScript value: the user or JSON value via `JSON.parse`, a `stream`
-/// body as a `Buffer`.
-fn answer(
-    js: &Js<'_>,
-    response: CreateUserResponse,
-) -> napi::Result<Result<sys::napi_value, sys::napi_value>> {
-    let text = match response {
-        CreateUserResponse::User(user) => serde_json::to_string(&user),
-        CreateUserResponse::Json(value) => serde_json::to_string(&value),
-        CreateUserResponse::Bytes(bytes) => {
-            let buffer = BufferSlice::from_data(js.env, Vec::from(bytes))?;
-            return Ok(Ok(buffer.raw()));
-        }
-    };
-    Ok(Ok(js.parse(serialized(text)?)?))
 }
 
 /// A value serialized for `JSON.parse` (only maps with non-string keys fail, which no

@@ -1,4 +1,5 @@
-//! JavaScript values into core types, core results and errors back out.
+//! JavaScript arguments into core types: the client's options, ids and users (each
+//! method's options are `options.rs`'s).
 //!
 //! Types are checked here only as far as converting needs; every rule about what a
 //! value may be (non-empty, a URL, a known role, ...) is the core's. A conversion
@@ -9,11 +10,8 @@ use std::time::Duration;
 use napi::bindgen_prelude::{Env, Unknown, ValueType};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
-use truto_ticketing::bulk::CreateUsersOptions;
-use truto_ticketing::{
-    Certificate, ClientBuilder, CollectionRef, CreateUserOptions, Error, NewUser, ResponseFormat,
-};
+use serde_json::Value;
+use truto_ticketing::{Certificate, ClientBuilder, Error, NewUser};
 
 /// The client options as JavaScript spells them.
 #[derive(Default, Deserialize)]
@@ -22,7 +20,7 @@ use truto_ticketing::{
     deny_unknown_fields,
     expecting = "an object of client options"
 )]
-struct ClientOptions {
+pub(crate) struct ClientOptions {
     token: Option<String>,
     base_url: Option<String>,
     timeout_ms: Option<u64>,
@@ -30,24 +28,6 @@ struct ClientOptions {
     max_retries: Option<u32>,
     /// PEM text of root certificates to trust besides the system's.
     ca_cert: Option<String>,
-}
-
-/// The per-call options as JavaScript spells them (`signal` is handled by `index.js`).
-#[derive(Default, Deserialize)]
-#[serde(
-    rename_all = "camelCase",
-    deny_unknown_fields,
-    expecting = "an object of call options"
-)]
-struct CallOptions {
-    collections: Option<Vec<CollectionRef>>,
-    response_format: Option<String>,
-    ignore_remote_data: Option<bool>,
-    exclude_fields: Option<Vec<String>>,
-    remote_query: Option<Map<String, Value>>,
-    idempotency_key: Option<String>,
-    timeout_ms: Option<u64>,
-    max_retries: Option<u32>,
 }
 
 /// Reads a JavaScript argument as JSON; `undefined` and `null` are `None`.
@@ -85,13 +65,41 @@ pub(crate) fn user_from_js(env: &Env, user: Unknown<'_>) -> Result<NewUser, Erro
     NewUser::from_json(json_argument(env, user, "user")?.unwrap_or_default())
 }
 
-/// The integrated account id: a string, or the core's own "must not be empty" when absent.
-pub(crate) fn account_id(value: Option<Value>) -> Result<String, Error> {
-    match value {
-        Some(Value::String(id)) => Ok(id),
+/// A user argument, `userJson` being `JSON.stringify(user)` when `index.js` found it plain.
+pub(crate) fn user_argument(
+    env: &Env,
+    user: Unknown<'_>,
+    user_json: Option<String>,
+) -> Result<NewUser, Error> {
+    match user_json {
+        Some(text) => user_from_json_text(env, &text, user),
+        None => user_from_js(env, user),
+    }
+}
+
+/// `updateUser`'s changes: read as a user, the argument itself named `changes`.
+pub(crate) fn changes_argument(
+    env: &Env,
+    changes: Unknown<'_>,
+    changes_json: Option<String>,
+) -> Result<NewUser, Error> {
+    user_argument(env, changes, changes_json).map_err(|error| match error.field() {
+        Some("user") => {
+            let reason = error.message().trim_start_matches("user: ");
+            Error::invalid_input("changes", reason)
+        }
+        _ => error,
+    })
+}
+
+/// A string argument (the account id, a user id): absent is empty, for the core to
+/// refuse with its own "must not be empty".
+pub(crate) fn text_argument(env: &Env, value: Unknown<'_>, name: &str) -> Result<String, Error> {
+    match json_argument(env, value, name)? {
+        Some(Value::String(text)) => Ok(text),
         None => Ok(String::new()),
         Some(other) => Err(Error::invalid_input(
-            "integrated_account_id",
+            name,
             format!("must be a string, not {}", json_type(&other)),
         )),
     }
@@ -122,29 +130,9 @@ pub(crate) fn client_builder(options: Option<Value>) -> Result<ClientBuilder, Er
     Ok(builder)
 }
 
-/// The options argument of `createUser` as core options and a response format.
-pub(crate) fn call_options(
-    options: Option<Value>,
-) -> Result<(CreateUserOptions, ResponseFormat), Error> {
-    let given: CallOptions = deserialize(options, "options")?;
-    let format = match given.response_format {
-        Some(format) => format.parse()?,
-        None => ResponseFormat::default(),
-    };
-    let mut options = CreateUserOptions::default();
-    options.collections = given.collections.unwrap_or_default();
-    options.ignore_remote_data = given.ignore_remote_data.unwrap_or_default();
-    options.exclude_fields = given.exclude_fields.unwrap_or_default();
-    options.remote_query = given.remote_query;
-    options.idempotency_key = given.idempotency_key;
-    options.timeout = given.timeout_ms.map(Duration::from_millis);
-    options.max_retries = given.max_retries;
-    Ok((options, format))
-}
-
 /// Deserializes an options object; a wrong type names its path in the core's
 /// snake_case spelling (`maxRetries` → `max_retries`), as every language reports it.
-fn deserialize<T: DeserializeOwned + Default>(
+pub(crate) fn deserialize<T: DeserializeOwned + Default>(
     value: Option<Value>,
     argument: &str,
 ) -> Result<T, Error> {
@@ -175,7 +163,7 @@ fn snake_case(camel: &str) -> String {
     snake
 }
 
-fn json_type(value: &Value) -> &'static str {
+pub(crate) fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -184,40 +172,4 @@ fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// `createUsers`'s options as JavaScript spells them (`signal` and `onProgress` are handled
-/// by `index.js`).
-#[derive(Default, Deserialize)]
-#[serde(
-    rename_all = "camelCase",
-    deny_unknown_fields,
-    expecting = "an object of import options"
-)]
-struct ImportOptions {
-    concurrency: Option<usize>,
-    rate: Option<f64>,
-    collections: Option<Vec<CollectionRef>>,
-    ignore_remote_data: Option<bool>,
-    exclude_fields: Option<Vec<String>>,
-    remote_query: Option<Map<String, Value>>,
-    timeout_ms: Option<u64>,
-    max_retries: Option<u32>,
-}
-
-/// The options argument of `createUsers` as the core's.
-pub(crate) fn bulk_options(options: Option<Value>) -> Result<CreateUsersOptions, Error> {
-    let given: ImportOptions = deserialize(options, "options")?;
-    let mut options = CreateUsersOptions::default();
-    if let Some(concurrency) = given.concurrency {
-        options.concurrency = concurrency;
-    }
-    options.rate_per_second = given.rate;
-    options.call.collections = given.collections.unwrap_or_default();
-    options.call.ignore_remote_data = given.ignore_remote_data.unwrap_or_default();
-    options.call.exclude_fields = given.exclude_fields.unwrap_or_default();
-    options.call.remote_query = given.remote_query;
-    options.call.timeout = given.timeout_ms.map(Duration::from_millis);
-    options.call.max_retries = given.max_retries;
-    Ok(options)
 }

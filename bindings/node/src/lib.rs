@@ -7,16 +7,20 @@
 //! (which this addon makes every error with) and turning an `AbortSignal` into a
 //! [`CancelToken`].
 
+mod answer;
 mod bulk;
 mod cancel;
 mod client;
 mod completion;
 mod convert;
+mod listing;
+mod options;
 mod sandbox;
 
 pub use bulk::BulkImport;
 pub use cancel::CancelToken;
 pub use client::Client;
+pub use listing::UserListing;
 pub use sandbox::{Sandbox, SandboxOptions};
 
 /// The body's field names, from the core's definition: `index.d.ts`'s `NewUser` is
@@ -26,6 +30,16 @@ pub fn new_user_fields() -> Vec<String> {
     truto_ticketing::NewUser::field_names()
         .iter()
         .map(|field| (*field).to_owned())
+        .collect()
+}
+
+/// Every options object's field names, from the structs that read them, keyed by the
+/// interface `index.d.ts` declares for it: checked by tests/surface.test.mjs.
+#[napi_derive::napi(ts_return_type = "Record<string, string[]>")]
+pub fn option_fields() -> serde_json::Map<String, serde_json::Value> {
+    options::field_names()
+        .into_iter()
+        .map(|(interface, fields)| (interface.to_owned(), serde_json::json!(fields)))
         .collect()
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi_derive::napi;
 use std::time::Duration;
 
-use truto_sandbox::{Fault, RateLimits, SandboxConfig};
+use truto_sandbox::{Fault, RateLimits, SandboxConfig, Seed};
 
 /// How to start a sandbox; every field is optional.
 #[napi(object)]
@@ -128,6 +128,22 @@ impl Sandbox {
             .map_err(|error| napi::Error::from_reason(format!("not a list of faults: {error}")))?;
         self.inner.push_faults(&integrated_account_id, faults);
         Ok(())
+    }
+
+    /// Stores users to list, get, update and delete (`seed`: an object as
+    /// `POST /_sandbox/seed` takes it: `{ integrated_account_id, users, generate,
+    /// template, collection }`); returns how many were stored.
+    #[napi(
+        ts_args_type = "seed: { integrated_account_id: string, users?: object[], generate?: number, template?: object, collection?: string }"
+    )]
+    pub fn seed(&self, seed: serde_json::Value) -> napi::Result<u32> {
+        let seed: Seed = serde_json::from_value(seed)
+            .map_err(|error| napi::Error::from_reason(format!("not a seed: {error}")))?;
+        let stored = self
+            .inner
+            .seed(seed)
+            .map_err(|error| napi::Error::from_reason(format!("nothing was seeded: {error}")))?;
+        Ok(u32::try_from(stored).unwrap_or(u32::MAX))
     }
 
     /// The users created, oldest first, in one account or all.

@@ -130,6 +130,9 @@ async function runBulkCase(bulkCase) {
 async function runCase(testCase) {
   await reset(sandbox)
   const account = testCase.call.integrated_account_id ?? ''
+  for (const seed of [testCase.seed ?? []].flat()) {
+    sandbox.seed(seed)
+  }
   if (testCase.faults) {
     await pushFaults(sandbox, account, testCase.faults)
   }
@@ -181,25 +184,83 @@ function buildClient(settings) {
   }
 }
 
-/** Makes one call; the outcome is `{ value, shape }` or `{ error }`. */
+/** Makes one call; the outcome is `{ value, shape }` (`pageSizes` for a listing) or `{ error }`. */
 async function makeCall(client, call) {
   if (client instanceof Error) {
     return { error: client }
   }
-  const options = {}
-  for (const [key, value] of Object.entries(call.options ?? {})) {
-    options[camelCase(key)] = value
-  }
+  const options = callOptions(call.options ?? {})
+  const account = call.integrated_account_id
   try {
-    const value = await client.createUser(call.integrated_account_id, call.user, options)
-    if (Buffer.isBuffer(value)) {
-      return { value: parseJsonOrNull(value.toString('utf8')), shape: 'bytes' }
+    switch (call.method ?? 'create') {
+      case 'create': {
+        const value = await client.createUser(account, call.user, options)
+        if (Buffer.isBuffer(value)) {
+          return { value: parseJsonOrNull(value.toString('utf8')), shape: 'bytes' }
+        }
+        const json = options.responseFormat === 'raw' || options.responseFormat === 'normalized'
+        return json ? { value, shape: 'json' } : { value: wireForm(value), shape: 'user' }
+      }
+      case 'list':
+        return await list(client, call, options)
+      case 'get':
+        return { value: wireForm(await client.getUser(account, call.id, options)), shape: 'user' }
+      case 'update':
+        return { value: wireForm(await client.updateUser(account, call.id, call.user, options)), shape: 'user' }
+      case 'delete':
+        return { value: await client.deleteUser(account, call.id, options), shape: 'deleted' }
+      default:
+        throw new Error(`the runner has no method ${call.method}`)
     }
-    const json = options.responseFormat === 'raw' || options.responseFormat === 'normalized'
-    return { value, shape: json ? 'json' : 'user' }
   } catch (error) {
     return { error }
   }
+}
+
+/** A case's options as the methods take them: camelCase, dates as `Date`s, `sort_by` as an object. */
+function callOptions(given) {
+  const options = {}
+  for (const [key, value] of Object.entries(given)) {
+    options[camelCase(key)] = value
+  }
+  for (const key of ['createdAt', 'updatedAt']) {
+    if (options[key]) {
+      options[key] = Object.fromEntries(Object.entries(options[key]).map(([op, at]) => [op, new Date(at)]))
+    }
+  }
+  if (options.sortBy) {
+    options.sortBy = Object.fromEntries(options.sortBy.map(({ field, order }) => [field, order]))
+  }
+  return options
+}
+
+/**
+ * `list`: every page (or the first `pages`, read with `next()`); with `resume`, the rest
+ * from the last page's `nextCursor`, through a new listing's `pages()`.
+ */
+async function list(client, call, options) {
+  const listing = client.listUsers(call.integrated_account_id, options)
+  const pages = []
+  let page
+  while ((call.pages === undefined || pages.length < call.pages) && (page = await listing.next()) !== null) {
+    pages.push(page)
+  }
+  const cursor = pages.at(-1)?.nextCursor
+  if (call.resume && cursor) {
+    for await (const resumed of client.listUsers(call.integrated_account_id, { ...options, cursor }).pages()) {
+      pages.push(resumed)
+    }
+  }
+  const users = pages.flatMap((read) => read.users.map(wireForm))
+  return { value: users, shape: 'users', pageSizes: pages.map((read) => read.users.length) }
+}
+
+/** A user as Truto sent it: the dates as their text. */
+function wireForm(user) {
+  const { created_at_raw: createdAt, updated_at_raw: updatedAt, ...fields } = user
+  if ('created_at' in fields) fields.created_at = createdAt
+  if ('updated_at' in fields) fields.updated_at = updatedAt
+  return fields
 }
 
 function checkOutcome(expect, outcome) {
@@ -211,6 +272,14 @@ function checkOutcome(expect, outcome) {
   assert.notEqual(expect.result, 'error', `expected an error, got ${JSON.stringify(outcome.value)}`)
   assert.equal(outcome.shape, expect.result)
   const value = outcome.value
+  if (outcome.shape === 'users') {
+    if (expect.count !== undefined) assert.equal(value.length, expect.count, 'users listed')
+    if (expect.user_names !== undefined) assert.deepEqual(value.map((user) => user.name), expect.user_names)
+    if (expect.page_sizes !== undefined) assert.deepEqual(outcome.pageSizes, expect.page_sizes, 'page sizes')
+    if (expect.users !== undefined) matchesSubset(expect.users, value, '$')
+    return
+  }
+  if (expect.deleted_id !== undefined) assert.equal(value, expect.deleted_id, 'the id deleteUser answered')
   for (const [subsetKey, hasKey, lacksKey] of [
     ['user', 'user_has', 'user_lacks'],
     ['json', 'json_has', 'json_lacks'],

@@ -59,7 +59,7 @@ pub use client::{
 pub use error::{Error, ErrorInsight, ErrorKind, Result};
 pub use models::{
     CollectionRef, Email, EmailType, MAX_FIELD_LENGTH, NewUser, Role, RoleName, Roles, Timestamp,
-    User, UserStatus,
+    User, UserStatus, struct_fields,
 };
 pub use retry::RetryPolicy;
 pub use secret::SecretString;

@@ -3,8 +3,20 @@
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-/// The wire names of `T`'s fields, in declaration order.
-pub(crate) fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+/// The names `T`'s derived `Deserialize` accepts (after `rename`/`rename_all`), in
+/// declaration order: what a binding checks its typed declarations against (a `.d.ts`
+/// interface, a `.pyi` signature), read from the one struct that really reads the value.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct CallOptions {
+///     max_retries: Option<u32>,
+///     timeout_ms: Option<u64>,
+/// }
+/// assert_eq!(truto_ticketing::struct_fields::<CallOptions>(), ["maxRetries", "timeoutMs"]);
+/// ```
+pub fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     let mut fields: &'static [&'static str] = &[];
     // Deserializing stops at once: this deserializer only records what it is asked for.
     let _ = T::deserialize(FieldNames(&mut fields));

@@ -8,6 +8,7 @@ mod timestamp;
 mod user;
 
 pub use common::{CollectionRef, Email, EmailType, Role, RoleName, Roles, UserStatus};
+pub use fields::struct_fields;
 pub(crate) use new_user::check_text;
 pub use new_user::{MAX_FIELD_LENGTH, NewUser};
 pub use timestamp::Timestamp;
