@@ -151,6 +151,19 @@ def force_every_error() -> List[Dict[str, Any]]:
     return [{"kind": error.kind, "texts": texts_of(error)} for error in raised] + [{"kind": "", "texts": shown}]
 
 
+def test_update_user_hides_the_password(sandbox: Sandbox) -> None:
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
+    sandbox.push_faults("sandbox-dixa", [{"status": 400, **API_FAULT}])
+    with pytest.raises(tt.BadRequestError) as echoed:
+        client.update_user("sandbox-dixa", "u-1", name="Ada", password=PASSWORD)
+    with pytest.raises(tt.InvalidInputError) as refused:
+        client.update_user("sandbox-dixa", "u-1", password=PASSWORD + "\x00")
+    assert refused.value.field == "password"
+    for error in (echoed.value, refused.value):
+        assert_absent([PASSWORD], texts_of(error))
+    assert PASSWORD in json.dumps(sandbox.requests()[0]["body"]), "the password itself was sent"
+
+
 def test_every_error_kind_and_the_debug_log_hide_both() -> None:
     # TRUTO_LOG is read when the extension is imported: a fresh interpreter sets it.
     child = subprocess.run(
