@@ -1,22 +1,21 @@
 //! `Client` and `NativeAsyncClient` (the engine of the Python `AsyncClient`): the same
-//! core client, waited on two ways.
+//! core client, waited on two ways. Each method is declared once, at the end of this
+//! file; `methods.rs` makes it a method of both classes.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
 use truto_ticketing::bulk::CreateUsersOptions;
 use truto_ticketing::{
-    Certificate, ClientBuilder, CreateUserOptions, CreateUserResponse, NewUser, ResponseFormat,
+    Certificate, ClientBuilder, CollectionRef, ListUsersOptions, ResponseFormat, TimeBounds,
 };
 
-use crate::args::{OptionArgs, seconds, user_of};
+use crate::args::{SortBy, create_options, seconds, user_from_keywords, user_of};
 use crate::bulk::PyBulkImport;
-use crate::completion::{self, CompletionQueue, Deliver};
-use crate::errors::{IntoPyResult, invalid_argument, to_py_err};
-use crate::models::PyUser;
-use crate::runtime::block_on;
+use crate::errors::{IntoPyResult, invalid_argument};
+use crate::listing::PyUserListing;
+use crate::methods::{Ready, client_methods};
 
 /// The core client of one Python client object, rebuilt in a forked child (the
 /// parent's connection pool belongs to the parent's runtime, which the child lacks).
@@ -33,89 +32,15 @@ enum State {
     Closed,
 }
 
-/// The settings both client classes take.
-struct Settings<'py> {
-    token: Option<String>,
-    base_url: Option<String>,
-    timeout: Option<f64>,
-    connect_timeout: Option<f64>,
-    max_retries: Option<u32>,
-    ca_cert: Option<Bound<'py, PyAny>>,
-}
-
 impl Handle {
-    fn new(py: Python<'_>, settings: Settings<'_>) -> PyResult<Handle> {
-        let Settings {
-            token,
-            base_url,
-            timeout,
-            connect_timeout,
-            max_retries,
-            ca_cert,
-        } = settings;
-        let version = py.version_info();
-        let mut builder = truto_ticketing::Client::builder().user_agent_suffix(format!(
-            "python/{}.{}.{}",
-            version.major, version.minor, version.patch
-        ));
-        if let Some(token) = token {
-            builder = builder.token(token);
-        }
-        if let Some(base_url) = base_url {
-            builder = builder.base_url(base_url);
-        }
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(seconds(py, "timeout", timeout)?);
-        }
-        if let Some(timeout) = connect_timeout {
-            builder = builder.connect_timeout(seconds(py, "connect_timeout", timeout)?);
-        }
-        if let Some(retries) = max_retries {
-            builder = builder.max_retries(retries);
-        }
-        if let Some(pem) = ca_cert {
-            let pem: Vec<u8> = match pem.extract::<String>() {
-                Ok(text) => text.into_bytes(),
-                Err(_) => pem.extract().map_err(|_| {
-                    invalid_argument(py, "ca_cert", "must be PEM text (str or bytes)")
-                })?,
-            };
-            builder = builder
-                .add_root_certificates(Certificate::from_pem_bundle(&pem).into_py_result(py)?);
-        }
+    /// Builds the client.
+    fn open(py: Python<'_>, builder: ClientBuilder) -> PyResult<Handle> {
         let client = build(py, &builder)?;
         let pid = std::process::id();
         Ok(Handle {
             builder,
             state: Mutex::new(State::Open { pid, client }),
         })
-    }
-
-    /// `create_users` of both clients: they differ only in how their import is iterated.
-    #[allow(clippy::too_many_arguments)]
-    fn create_users<'py>(
-        &self,
-        py: Python<'py>,
-        integrated_account_id: String,
-        rows: &Bound<'py, PyAny>,
-        concurrency: usize,
-        rate: Option<f64>,
-        on_progress: Option<Py<PyAny>>,
-        call: OptionArgs<'py>,
-    ) -> PyResult<PyBulkImport> {
-        let mut options = CreateUsersOptions::default();
-        options.concurrency = concurrency;
-        options.rate_per_second = rate;
-        options.call = call.into_core(py)?.0;
-        let client = self.client(py)?;
-        PyBulkImport::start(
-            py,
-            &client,
-            integrated_account_id,
-            rows,
-            options,
-            on_progress,
-        )
     }
 
     /// The core client for this process.
@@ -182,353 +107,206 @@ fn build(py: Python<'_>, builder: &ClientBuilder) -> PyResult<truto_ticketing::C
     py.detach(move || builder.build()).into_py_result(py)
 }
 
-/// One `create_user` call, converted and ready to send.
-struct Prepared {
-    client: truto_ticketing::Client,
-    account: String,
-    user: Arc<NewUser>,
-    options: CreateUserOptions,
-    format: ResponseFormat,
+fn closed() -> PyErr {
+    PyRuntimeError::new_err("this client is closed")
 }
 
-impl Prepared {
-    fn new<'py>(
-        py: Python<'py>,
-        handle: &Handle,
-        account: String,
-        user: Option<Bound<'py, PyAny>>,
-        fields: Option<&Bound<'py, PyDict>>,
-        options: OptionArgs<'py>,
-    ) -> PyResult<Prepared> {
-        let user = user_of(py, user, fields)?;
-        let (options, format) = options.into_core(py)?;
-        Ok(Prepared {
-            client: handle.client(py)?,
-            account,
-            user,
-            options,
-            format,
-        })
-    }
-
-    async fn send(self) -> truto_ticketing::Result<CreateUserResponse> {
-        self.client
-            .create_user_with(&self.account, &self.user, &self.options, self.format)
-            .await
-    }
-}
-
-pub(crate) fn response_to_py(py: Python<'_>, response: CreateUserResponse) -> PyResult<Py<PyAny>> {
-    Ok(match response {
-        CreateUserResponse::User(user) => Py::new(py, PyUser(*user))?.into_any(),
-        CreateUserResponse::Json(value) => pythonize::pythonize(py, &value)?.unbind(),
-        CreateUserResponse::Bytes(bytes) => PyBytes::new(py, &bytes).into_any().unbind(),
-    })
-}
-
-fn outcome_to_py(
-    py: Python<'_>,
-    outcome: truto_ticketing::Result<CreateUserResponse>,
-) -> PyResult<Py<PyAny>> {
-    match outcome {
-        Ok(response) => response_to_py(py, response),
-        Err(error) => Err(to_py_err(py, &error)),
-    }
-}
-
-/// Creates users through Truto, blocking the calling thread (the GIL is released while it waits).
+/// Calls Truto's users resource, blocking the calling thread (the GIL is released while it waits).
 #[pyclass(frozen, module = "truto_ticketing", name = "Client")]
 pub struct PyClient(Handle);
 
-#[pymethods]
-impl PyClient {
-    #[new]
-    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None, *, ca_cert = None))]
-    fn new(
-        py: Python<'_>,
-        token: Option<String>,
-        base_url: Option<String>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-        ca_cert: Option<Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let settings = Settings {
-            token,
-            base_url,
-            timeout,
-            connect_timeout,
-            max_retries,
-            ca_cert,
-        };
-        Handle::new(py, settings).map(PyClient)
-    }
-
-    /// Creates a user; see the stub for every argument.
-    #[pyo3(signature = (
-        integrated_account_id, *, user = None, collections = None,
-        response_format = "unified".to_owned(), ignore_remote_data = false,
-        exclude_fields = None, remote_query = None, idempotency_key = None, timeout = None,
-        max_retries = None, **fields,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn create_user<'py>(
-        &self,
-        py: Python<'py>,
-        integrated_account_id: String,
-        user: Option<Bound<'py, PyAny>>,
-        collections: Option<Bound<'py, PyAny>>,
-        response_format: String,
-        ignore_remote_data: bool,
-        exclude_fields: Option<Vec<String>>,
-        remote_query: Option<Bound<'py, PyAny>>,
-        idempotency_key: Option<String>,
-        timeout: Option<f64>,
-        max_retries: Option<u32>,
-        fields: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Py<PyAny>> {
-        let options = OptionArgs {
-            collections,
-            ignore_remote_data,
-            exclude_fields,
-            remote_query,
-            idempotency_key,
-            timeout,
-            max_retries,
-            response_format,
-        };
-        let call = Prepared::new(py, &self.0, integrated_account_id, user, fields, options)?;
-        let outcome = block_on(py, call.send())?;
-        outcome_to_py(py, outcome)
-    }
-
-    /// Creates a user per row, paced to Truto's rate limits; see the stub.
-    #[pyo3(signature = (
-        integrated_account_id, rows, *, concurrency = 8, rate = None, on_progress = None,
-        collections = None, ignore_remote_data = false, exclude_fields = None,
-        remote_query = None, timeout = None, max_retries = None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn create_users<'py>(
-        &self,
-        py: Python<'py>,
-        integrated_account_id: String,
-        rows: &Bound<'py, PyAny>,
-        concurrency: usize,
-        rate: Option<f64>,
-        on_progress: Option<Py<PyAny>>,
-        collections: Option<Bound<'py, PyAny>>,
-        ignore_remote_data: bool,
-        exclude_fields: Option<Vec<String>>,
-        remote_query: Option<Bound<'py, PyAny>>,
-        timeout: Option<f64>,
-        max_retries: Option<u32>,
-    ) -> PyResult<PyBulkImport> {
-        let call = OptionArgs {
-            collections,
-            ignore_remote_data,
-            exclude_fields,
-            remote_query,
-            idempotency_key: None,
-            timeout,
-            max_retries,
-            response_format: "unified".to_owned(),
-        };
-        self.0.create_users(
-            py,
-            integrated_account_id,
-            rows,
-            concurrency,
-            rate,
-            on_progress,
-            call,
-        )
-    }
-
-    /// Drops the connection pool; later calls raise `RuntimeError`.
-    fn close(&self) {
-        self.0.close();
-    }
-
-    fn __enter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
-
-    #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, _exc: &Bound<'_, pyo3::types::PyTuple>) {
-        self.0.close();
-    }
-
-    /// The base URL requests go to.
-    #[getter]
-    fn base_url(&self, py: Python<'_>) -> PyResult<String> {
-        self.0.setting(py, |client| client.base_url().to_owned())
-    }
-
-    /// The per-attempt timeout in seconds.
-    #[getter]
-    fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
-        self.0.setting(py, |client| client.timeout().as_secs_f64())
-    }
-
-    /// Retries after a retryable failure.
-    #[getter]
-    fn max_retries(&self, py: Python<'_>) -> PyResult<u32> {
-        self.0.setting(py, truto_ticketing::Client::max_retries)
-    }
-
-    fn __repr__(&self) -> String {
-        self.0.repr("Client")
-    }
-}
-
-/// The engine of `truto_ticketing.AsyncClient` (a Python class, so that `create_user`
-/// is a real coroutine that `asyncio.create_task` accepts). Its `create_user` starts the
-/// call and returns a `PendingCall`, whose `cancel()` drops the Rust future, which
-/// aborts the request.
+/// The engine of `truto_ticketing.AsyncClient` (a Python class, so that its methods are
+/// real coroutines that `asyncio.create_task` accepts). A call method converts its
+/// arguments and returns a `PreparedCall`, which the coroutine starts on its loop.
 #[pyclass(frozen, module = "truto_ticketing._native", name = "NativeAsyncClient")]
 pub struct PyNativeAsyncClient(Handle);
 
-#[pymethods]
-impl PyNativeAsyncClient {
-    #[new]
-    #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None, *, ca_cert = None))]
-    fn new(
-        py: Python<'_>,
-        token: Option<String>,
-        base_url: Option<String>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-        ca_cert: Option<Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let settings = Settings {
-            token,
-            base_url,
-            timeout,
-            connect_timeout,
-            max_retries,
-            ca_cert,
-        };
-        Handle::new(py, settings).map(PyNativeAsyncClient)
+client_methods! {
+    both {
+        #[new]
+        #[pyo3(signature = (token = None, base_url = None, timeout = None, connect_timeout = None, max_retries = None, *, ca_cert = None))]
+        fn new(
+            py: Python<'_>,
+            token: Option<String>,
+            base_url: Option<String>,
+            timeout: Option<f64>,
+            connect_timeout: Option<f64>,
+            max_retries: Option<u32>,
+            ca_cert: Option<Bound<'_, PyAny>>,
+        ) -> PyResult<Self> {
+            let version = py.version_info();
+            let mut builder = truto_ticketing::Client::builder().user_agent_suffix(format!(
+                "python/{}.{}.{}",
+                version.major, version.minor, version.patch
+            ));
+            if let Some(token) = token {
+                builder = builder.token(token);
+            }
+            if let Some(base_url) = base_url {
+                builder = builder.base_url(base_url);
+            }
+            if let Some(timeout) = timeout {
+                builder = builder.timeout(seconds(py, "timeout", timeout)?);
+            }
+            if let Some(timeout) = connect_timeout {
+                builder = builder.connect_timeout(seconds(py, "connect_timeout", timeout)?);
+            }
+            if let Some(retries) = max_retries {
+                builder = builder.max_retries(retries);
+            }
+            if let Some(pem) = ca_cert {
+                let pem: Vec<u8> = match pem.extract::<String>() {
+                    Ok(text) => text.into_bytes(),
+                    Err(_) => pem.extract().map_err(|_| {
+                        invalid_argument(py, "ca_cert", "must be PEM text (str or bytes)")
+                    })?,
+                };
+                builder = builder
+                    .add_root_certificates(Certificate::from_pem_bundle(&pem).into_py_result(py)?);
+            }
+            Handle::open(py, builder).map(Self)
+        }
+
+        /// Drops the connection pool; later calls raise `RuntimeError`.
+        fn close(&self) {
+            self.0.close();
+        }
+
+        /// The base URL requests go to.
+        #[getter]
+        fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+            self.0.setting(py, |client| client.base_url().to_owned())
+        }
+
+        /// The per-attempt timeout in seconds.
+        #[getter]
+        fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
+            self.0.setting(py, |client| client.timeout().as_secs_f64())
+        }
+
+        /// Retries after a retryable failure.
+        #[getter]
+        fn max_retries(&self, py: Python<'_>) -> PyResult<u32> {
+            self.0.setting(py, truto_ticketing::Client::max_retries)
+        }
     }
 
-    /// Starts creating a user; `future` (an `asyncio.Future` of the running loop) gets the
-    /// result through `queue`, that loop's `CompletionQueue`. See the stub for every
-    /// argument.
-    #[pyo3(signature = (
-        queue, future, integrated_account_id, *, user = None, collections = None,
-        response_format = "unified".to_owned(), ignore_remote_data = false,
-        exclude_fields = None, remote_query = None, idempotency_key = None, timeout = None,
-        max_retries = None, **fields,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn create_user<'py>(
-        &self,
-        py: Python<'py>,
-        queue: &CompletionQueue,
-        future: Py<PyAny>,
-        integrated_account_id: String,
-        user: Option<Bound<'py, PyAny>>,
-        collections: Option<Bound<'py, PyAny>>,
-        response_format: String,
-        ignore_remote_data: bool,
-        exclude_fields: Option<Vec<String>>,
-        remote_query: Option<Bound<'py, PyAny>>,
-        idempotency_key: Option<String>,
-        timeout: Option<f64>,
-        max_retries: Option<u32>,
-        fields: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<completion::PendingCall> {
-        let options = OptionArgs {
-            collections,
-            ignore_remote_data,
-            exclude_fields,
-            remote_query,
-            idempotency_key,
-            timeout,
-            max_retries,
-            response_format,
-        };
-        let call = Prepared::new(py, &self.0, integrated_account_id, user, fields, options)?;
-        // The result is converted to Python objects by the loop, when it delivers it.
-        Ok(completion::spawn(queue, future, async move {
-            let outcome = call.send().await;
-            Box::new(move |py: Python<'_>| outcome_to_py(py, outcome)) as Deliver
-        }))
+    sync {
+        fn __enter__(slf: Py<Self>) -> Py<Self> {
+            slf
+        }
+
+        #[pyo3(signature = (*_exc))]
+        fn __exit__(&self, _exc: &Bound<'_, pyo3::types::PyTuple>) {
+            self.0.close();
+        }
+
+        fn __repr__(&self) -> String {
+            self.0.repr("Client")
+        }
     }
 
-    /// Creates a user per row, paced to Truto's rate limits; see the stub.
-    #[pyo3(signature = (
-        integrated_account_id, rows, *, concurrency = 8, rate = None, on_progress = None,
-        collections = None, ignore_remote_data = false, exclude_fields = None,
-        remote_query = None, timeout = None, max_retries = None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn create_users<'py>(
-        &self,
-        py: Python<'py>,
-        integrated_account_id: String,
-        rows: &Bound<'py, PyAny>,
-        concurrency: usize,
-        rate: Option<f64>,
-        on_progress: Option<Py<PyAny>>,
-        collections: Option<Bound<'py, PyAny>>,
-        ignore_remote_data: bool,
-        exclude_fields: Option<Vec<String>>,
-        remote_query: Option<Bound<'py, PyAny>>,
-        timeout: Option<f64>,
-        max_retries: Option<u32>,
-    ) -> PyResult<PyBulkImport> {
-        let call = OptionArgs {
-            collections,
-            ignore_remote_data,
-            exclude_fields,
-            remote_query,
-            idempotency_key: None,
-            timeout,
-            max_retries,
-            response_format: "unified".to_owned(),
-        };
-        self.0.create_users(
-            py,
-            integrated_account_id,
-            rows,
-            concurrency,
-            rate,
-            on_progress,
-            call,
-        )
+    async {
+        fn __repr__(&self) -> String {
+            self.0.repr("AsyncClient")
+        }
     }
 
-    /// Drops the connection pool; later calls raise `RuntimeError`.
-    fn close(&self) {
-        self.0.close();
-    }
+    declared {
+        /// Creates a user in the integrated account's tool; see the stub for every argument.
+        fn create_user(py, client, options;
+            integrated_account_id: String;
+            user: Option<Bound<'py, PyAny>> = None,
+            collections: Option<Vec<CollectionRef>> = None,
+            response_format: ResponseFormat = (ResponseFormat::Unified),
+            idempotency_key: Option<String> = None;
+            **fields
+        ) {
+            let user = user_of(py, user, fields)?;
+            let options = create_options(options, collections, idempotency_key);
+            async move {
+                client
+                    .create_user_with(&integrated_account_id, &user, &options, response_format)
+                    .await
+            }
+        }
 
-    /// The base URL requests go to.
-    #[getter]
-    fn base_url(&self, py: Python<'_>) -> PyResult<String> {
-        self.0.setting(py, |client| client.base_url().to_owned())
-    }
+        /// Reads one user by id.
+        fn get_user(py, client, options; integrated_account_id: String, id: String) {
+            async move { client.get_user_with(&integrated_account_id, &id, &options).await }
+        }
 
-    /// The per-attempt timeout in seconds.
-    #[getter]
-    fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
-        self.0.setting(py, |client| client.timeout().as_secs_f64())
-    }
+        /// Changes the fields given (the keywords of `create_user`) and returns the user.
+        fn update_user(py, client, options;
+            integrated_account_id: String, id: String;
+            idempotency_key: Option<String> = None;
+            **fields
+        ) {
+            let changes = user_from_keywords(py, fields)?;
+            async move {
+                client
+                    .update_user_with(
+                        &integrated_account_id,
+                        &id,
+                        &changes,
+                        idempotency_key.as_deref(),
+                        &options,
+                    )
+                    .await
+            }
+        }
 
-    /// Retries after a retryable failure.
-    #[getter]
-    fn max_retries(&self, py: Python<'_>) -> PyResult<u32> {
-        self.0.setting(py, truto_ticketing::Client::max_retries)
-    }
+        /// Deletes one user and returns its id.
+        fn delete_user(py, client, options; integrated_account_id: String, id: String) {
+            async move { client.delete_user_with(&integrated_account_id, &id, &options).await }
+        }
 
-    fn __repr__(&self) -> String {
-        self.0.repr("AsyncClient")
-    }
-}
+        /// Lists the account's users, a page fetched as the iteration reaches it.
+        fn list_users(py, client, options;
+            integrated_account_id: String;
+            limit: Option<u32> = None,
+            cursor: Option<String> = None,
+            emails: Option<Vec<String>> = None,
+            name: Option<String> = None,
+            is_active: Option<bool> = None,
+            created_at: Option<TimeBounds> = None,
+            updated_at: Option<TimeBounds> = None,
+            sort_by: Option<SortBy> = None,
+            collections: Option<Vec<CollectionRef>> = None
+        ) {
+            let mut listing = ListUsersOptions::default();
+            listing.limit = limit;
+            listing.cursor = cursor;
+            listing.emails = emails.unwrap_or_default();
+            listing.name = name;
+            listing.is_active = is_active;
+            listing.created_at = created_at.unwrap_or_default();
+            listing.updated_at = updated_at.unwrap_or_default();
+            listing.sort_by = sort_by.map(|SortBy(fields)| fields).unwrap_or_default();
+            listing.collections = collections.unwrap_or_default();
+            listing.call = options;
+            Ready(PyUserListing::new(client.list_users_with(&integrated_account_id, listing)))
+        }
 
-fn closed() -> PyErr {
-    PyRuntimeError::new_err("this client is closed")
+        /// Creates a user per row, paced to Truto's rate limits; see the stub.
+        fn create_users(py, client, options;
+            integrated_account_id: String, rows: Bound<'py, PyAny>;
+            concurrency: usize = 8,
+            rate: Option<f64> = None,
+            on_progress: Option<Bound<'py, PyAny>> = None,
+            collections: Option<Vec<CollectionRef>> = None
+        ) {
+            if let Some(callback) = &on_progress
+                && !callback.is_callable()
+            {
+                return Err(invalid_argument(py, "on_progress", "must be callable"));
+            }
+            let mut bulk = CreateUsersOptions::default();
+            bulk.concurrency = concurrency;
+            bulk.rate_per_second = rate;
+            bulk.call = create_options(options, collections, None);
+            let on_progress = on_progress.map(Bound::unbind);
+            Ready(PyBulkImport::start(py, &client, integrated_account_id, &rows, bulk, on_progress)?)
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! `truto_ticketing._native`: the Python face of the `truto-ticketing` core.
 //!
 //! Thin by design: arguments are converted in (`args`), the core is called
-//! (`client`), results and errors are converted out (`models`, `errors`). The
+//! (`client`, each method declared once and made a method of both clients by
+//! `methods`), results and errors are converted out (`models`, `listing`, `errors`). The
 //! Python package (`python/truto_ticketing`) re-exports these classes and
 //! defines the exception hierarchy.
 
@@ -10,6 +11,8 @@ mod bulk;
 mod client;
 mod completion;
 mod errors;
+mod listing;
+mod methods;
 mod models;
 mod runtime;
 mod sandbox;
@@ -65,8 +68,12 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::PyNativeAsyncClient>()?;
     module.add_class::<completion::CompletionQueue>()?;
     module.add_class::<completion::PendingCall>()?;
+    module.add_class::<methods::PreparedCall>()?;
     module.add_class::<bulk::PyBulkImport>()?;
     module.add_class::<bulk::PyBulkResult>()?;
+    module.add_class::<listing::PyUserListing>()?;
+    module.add_class::<listing::PyUserPages>()?;
+    module.add_class::<listing::PyUserPage>()?;
     module.add_class::<models::PyNewUser>()?;
     module.add_class::<models::PyUser>()?;
     module.add_class::<models::PyEmail>()?;

@@ -3,23 +3,31 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
-use truto_ticketing::{Email, NewUser, Role, SecretString, User};
+use pyo3::types::{PyDateTime, PyDict, PyList, PyString};
+use truto_ticketing::{Email, NewUser, Role, SecretString, Timestamp, User};
 
 use crate::args::user_from_keywords;
 
 /// `name=value, ...` for the given pairs, each value shown with Python's `repr`.
-fn keyword_repr(
-    py: Python<'_>,
-    class: &str,
-    pairs: Vec<(&str, Bound<'_, PyAny>)>,
-) -> PyResult<String> {
+fn keyword_repr(class: &str, pairs: Vec<(&str, Bound<'_, PyAny>)>) -> PyResult<String> {
     let mut shown = Vec::with_capacity(pairs.len());
     for (name, value) in pairs {
         shown.push(format!("{name}={}", value.repr()?));
     }
-    let _ = py;
     Ok(format!("{class}({})", shown.join(", ")))
+}
+
+/// The instant of a timestamp as an aware `datetime` in UTC, when its text was RFC 3339
+/// and its year one `datetime` can hold (1 to 9999).
+fn datetime<'py>(
+    py: Python<'py>,
+    timestamp: Option<&Timestamp>,
+) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+    let utc = timestamp
+        .and_then(Timestamp::to_offset_date_time)
+        .and_then(|instant| instant.checked_to_utc())
+        .filter(|utc| utc.year() >= 1);
+    utc.map(|utc| utc.into_pyobject(py)).transpose()
 }
 
 /// A user to create, in Truto's field names. Checked when it is sent, not before.
@@ -56,7 +64,7 @@ impl PyNewUser {
             .iter()
             .map(|(key, value)| (key.as_str(), value.clone()))
             .collect();
-        keyword_repr(py, "NewUser", pairs)
+        keyword_repr("NewUser", pairs)
     }
 }
 
@@ -105,7 +113,7 @@ impl PyEmail {
             ("email", self.email.clone().into_pyobject(py)?.into_any()),
             ("type", self.kind.clone().into_pyobject(py)?.into_any()),
         ];
-        keyword_repr(py, "Email", pairs)
+        keyword_repr("Email", pairs)
     }
 }
 
@@ -151,7 +159,7 @@ impl PyRole {
             ("id", self.id.clone().into_pyobject(py)?.into_any()),
             ("name", self.name.clone().into_pyobject(py)?.into_any()),
         ];
-        keyword_repr(py, "Role", pairs)
+        keyword_repr("Role", pairs)
     }
 }
 
@@ -228,22 +236,29 @@ impl PyUser {
         self.0.roles.iter().map(PyRole::from).collect()
     }
 
-    /// When the user was created (RFC 3339 text, as the provider sent it).
+    /// When the user was created, in UTC; `None` when the provider's text was not RFC 3339.
     #[getter]
-    fn created_at(&self) -> Option<&str> {
-        self.0
-            .created_at
-            .as_ref()
-            .map(truto_ticketing::Timestamp::as_str)
+    fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+        datetime(py, self.0.created_at.as_ref())
     }
 
-    /// When the user was last changed (RFC 3339 text, as the provider sent it).
+    /// `created_at` as the provider sent it.
     #[getter]
-    fn updated_at(&self) -> Option<&str> {
-        self.0
-            .updated_at
-            .as_ref()
-            .map(truto_ticketing::Timestamp::as_str)
+    fn created_at_raw(&self) -> Option<&str> {
+        self.0.created_at.as_ref().map(Timestamp::as_str)
+    }
+
+    /// When the user was last changed, in UTC; `None` when the provider's text was not
+    /// RFC 3339.
+    #[getter]
+    fn updated_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+        datetime(py, self.0.updated_at.as_ref())
+    }
+
+    /// `updated_at` as the provider sent it.
+    #[getter]
+    fn updated_at_raw(&self) -> Option<&str> {
+        self.0.updated_at.as_ref().map(Timestamp::as_str)
     }
 
     /// Identifies this version of the user.
@@ -264,7 +279,8 @@ impl PyUser {
         Ok(pythonize::pythonize(py, &self.0.extra)?)
     }
 
-    /// The user in its JSON form, unknown fields included.
+    /// The user in its JSON form, unknown fields included; `created_at` and `updated_at`
+    /// as the provider sent them.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.0)?)
     }
@@ -297,27 +313,26 @@ impl PyUser {
         if !user.roles.is_empty() {
             pairs.push(("roles", PyList::new(py, self.roles())?.into_any()));
         }
-        let more = [
-            ("avatar", user.avatar.as_deref()),
-            (
-                "created_at",
-                user.created_at
-                    .as_ref()
-                    .map(truto_ticketing::Timestamp::as_str),
-            ),
-            (
-                "updated_at",
-                user.updated_at
-                    .as_ref()
-                    .map(truto_ticketing::Timestamp::as_str),
-            ),
-            ("etag", user.etag.as_deref()),
+        if let Some(avatar) = &user.avatar {
+            pairs.push(("avatar", PyString::new(py, avatar).into_any()));
+        }
+        // The instant where the text was RFC 3339, else the text.
+        let times = [
+            ("created_at", "created_at_raw", &user.created_at),
+            ("updated_at", "updated_at_raw", &user.updated_at),
         ];
-        for (name, value) in more {
-            if let Some(value) = value {
-                pairs.push((name, PyString::new(py, value).into_any()));
+        for (name, raw_name, timestamp) in times {
+            match (datetime(py, timestamp.as_ref())?, timestamp) {
+                (Some(instant), _) => pairs.push((name, instant.into_any())),
+                (None, Some(raw)) => {
+                    pairs.push((raw_name, PyString::new(py, raw.as_str()).into_any()))
+                }
+                (None, None) => {}
             }
         }
-        keyword_repr(py, "User", pairs)
+        if let Some(etag) = &user.etag {
+            pairs.push(("etag", PyString::new(py, etag).into_any()));
+        }
+        keyword_repr("User", pairs)
     }
 }

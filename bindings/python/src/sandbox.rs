@@ -1,9 +1,9 @@
 //! `truto_ticketing.testing.Sandbox`: the `truto-sandbox` server in-process, so users
 //! test their own code offline against the same accounts and admin endpoints.
 
-use pyo3::exceptions::PyOSError;
+use pyo3::exceptions::{PyKeyError, PyOSError, PyValueError};
 use pyo3::prelude::*;
-use truto_sandbox::{Fault, RateLimits, Sandbox, SandboxConfig};
+use truto_sandbox::{Fault, RateLimits, Sandbox, SandboxConfig, Seed, SeedError};
 
 /// Rate limits as Python gives them.
 #[derive(serde::Deserialize)]
@@ -107,11 +107,7 @@ impl PySandbox {
             None => None,
             Some(limits) => {
                 let limits: RateLimitsArg = pythonize::depythonize(limits)?;
-                Some(
-                    limits
-                        .into_core()
-                        .map_err(pyo3::exceptions::PyValueError::new_err)?,
-                )
+                Some(limits.into_core().map_err(PyValueError::new_err)?)
             }
         };
         self.0.set_rate_limits(limits);
@@ -124,6 +120,19 @@ impl PySandbox {
         let faults: Vec<Fault> = pythonize::depythonize(faults)?;
         self.0.push_faults(integrated_account_id, faults);
         Ok(())
+    }
+
+    /// Stores users directly, as if created (as `POST /_sandbox/seed` takes them:
+    /// `{"integrated_account_id", "users": [...], "generate": N, "template", "collection"}`),
+    /// and returns how many. All or nothing: `ValueError` for a user it refuses, `KeyError`
+    /// for an unknown account.
+    fn seed(&self, py: Python<'_>, seed: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let seed: Seed = pythonize::depythonize(seed)?;
+        py.detach(|| self.0.seed(seed))
+            .map_err(|error| match error {
+                SeedError::UnknownAccount(_) => PyKeyError::new_err(error.to_string()),
+                _ => PyValueError::new_err(error.to_string()),
+            })
     }
 
     /// The users created, oldest first, in one account or all (as `GET /_sandbox/users`).

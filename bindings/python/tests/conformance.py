@@ -10,7 +10,8 @@ import json
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Type
 
@@ -40,16 +41,15 @@ CLASS_OF_KIND: Dict[str, Type[tt.TrutoError]] = {
     "decode": tt.DecodeError,
 }
 
-#: Options whose Python keyword is the case's key.
-SAME_NAME_OPTIONS = (
-    "collections",
-    "response_format",
-    "ignore_remote_data",
-    "exclude_fields",
-    "remote_query",
-    "idempotency_key",
-    "max_retries",
-)
+#: Options whose Python keyword is the case's key, by method (`timeout_ms` is `timeout`).
+COMMON_OPTIONS = ("ignore_remote_data", "exclude_fields", "remote_query", "max_retries")
+SAME_NAME_OPTIONS: Dict[str, Tuple[str, ...]] = {
+    "create": ("collections", "response_format", "idempotency_key", *COMMON_OPTIONS),
+    "list": ("limit", "cursor", "emails", "name", "is_active", "collections", *COMMON_OPTIONS),
+    "get": COMMON_OPTIONS,
+    "update": ("idempotency_key", *COMMON_OPTIONS),
+    "delete": COMMON_OPTIONS,
+}
 
 
 def case_paths() -> List[Path]:
@@ -65,10 +65,30 @@ def load(path: Path) -> Dict[str, Any]:
 
 @dataclass
 class Outcome:
-    """The result of one call: a value (User, JSON or bytes) or an error."""
+    """The result of one call: a value (User, JSON, bytes, Listing or a deleted id) or an error."""
 
     value: Any = None
     error: Optional[tt.TrutoError] = None
+
+
+@dataclass
+class Listing:
+    """What a listing read: every user, and each page's size."""
+
+    users: List[tt.User] = field(default_factory=list)
+    page_sizes: List[int] = field(default_factory=list)
+    #: The last page's next_cursor (what `resume` lists from).
+    next_cursor: Optional[str] = None
+
+    def add(self, page: tt.UserPage) -> None:
+        self.users.extend(page.users)
+        self.page_sizes.append(len(page.users))
+        self.next_cursor = page.next_cursor
+
+
+def instant(text: str) -> datetime:
+    """An RFC 3339 bound of a case as an aware datetime (Python 3.9's fromisoformat lacks "Z")."""
+    return datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
 
 
 class Case:
@@ -79,6 +99,9 @@ class Case:
         self.case = case
         self.account: str = case["call"]["integrated_account_id"]
         sandbox.reset()
+        seeds = case.get("seed") or []
+        for seed in seeds if isinstance(seeds, list) else [seeds]:
+            sandbox.seed(seed)
         if "faults" in case:
             sandbox.push_faults(self.account, case["faults"])
 
@@ -96,16 +119,22 @@ class Case:
         return arguments
 
     @staticmethod
-    def call_arguments(call: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
-        """The account and the keyword arguments: the user's fields, then the options."""
+    def call_arguments(call: Dict[str, Any]) -> Dict[str, Any]:
+        """The keyword arguments: the user's fields (create, update), then the options."""
+        method = call.get("method", "create")
         arguments: Dict[str, Any] = dict(call.get("user") or {})
         options: Dict[str, Any] = call.get("options") or {}
-        for key in SAME_NAME_OPTIONS:
+        for key in SAME_NAME_OPTIONS[method]:
             if key in options:
                 arguments[key] = options[key]
         if "timeout_ms" in options:
             arguments["timeout"] = options["timeout_ms"] / 1000
-        return call["integrated_account_id"], arguments
+        for key in ("created_at", "updated_at"):
+            if key in options:
+                arguments[key] = {op: instant(text) for op, text in options[key].items()}
+        if "sort_by" in options:
+            arguments["sort_by"] = {sort["field"]: sort["order"] for sort in options["sort_by"]}
+        return arguments
 
     def befores(self) -> List[Dict[str, Any]]:
         befores: List[Dict[str, Any]] = self.case.get("before") or []
@@ -163,10 +192,18 @@ def check_outcome(expect: Dict[str, Any], outcome: Outcome) -> None:
     value = outcome.value
     as_json: Any
     assert wanted != "error", f"expected an error, got {value!r}"
+    if wanted == "users":
+        assert isinstance(value, Listing), f"expected a listing, got {value!r}"
+        check_listing(expect, value)
+        return
+    if wanted == "deleted":
+        assert value == expect["deleted_id"], f"deleted {value!r}, expected {expect['deleted_id']!r}"
+        return
     if wanted == "user":
         assert isinstance(value, tt.User), f"expected a User, got {value!r}"
         as_json = value.to_dict()
         check_typed_attributes(expect.get("user", {}), value)
+        check_timestamps(value)
     elif wanted == "json":
         assert isinstance(value, (dict, list)), f"expected JSON, got {value!r}"
         as_json = value
@@ -186,11 +223,44 @@ def check_outcome(expect: Dict[str, Any], outcome: Outcome) -> None:
             assert as_json.get(key) is None, f"result has {key!r}: {as_json}"
 
 
+def check_listing(expect: Dict[str, Any], listing: Listing) -> None:
+    """`count`, `user_names` (in order), `page_sizes` and `users` (a subset per user)."""
+    users = listing.users
+    if "count" in expect:
+        assert len(users) == expect["count"], f"listed {len(users)} users, expected {expect['count']}"
+    if "user_names" in expect:
+        names = [user.name for user in users]
+        assert names == expect["user_names"], f"listed {names}"
+    if "page_sizes" in expect:
+        assert listing.page_sizes == expect["page_sizes"], f"pages of {listing.page_sizes}"
+    if "users" in expect:
+        matches_subset(expect["users"], [user.to_dict() for user in users], "$")
+        for want, user in zip(expect["users"], users):
+            check_typed_attributes(want, user)
+    for user in users:
+        check_timestamps(user)
+
+
+def check_timestamps(user: tt.User) -> None:
+    """`created_at` and `updated_at` are the instants of the text the JSON form keeps."""
+    as_json = user.to_dict()
+    for key in ("created_at", "updated_at"):
+        raw = getattr(user, f"{key}_raw")
+        assert raw == as_json.get(key), f"{key}_raw {raw!r} is not the JSON form's {as_json.get(key)!r}"
+        typed = getattr(user, key)
+        if typed is not None:
+            offset = typed.utcoffset()
+            assert offset is not None and offset.total_seconds() == 0, f"{key} {typed!r} is not in UTC"
+            assert raw is not None and typed == instant(raw), f"{key}: {typed!r} is not {raw!r}"
+
+
 def check_typed_attributes(expected: Dict[str, Any], user: tt.User) -> None:
     """The typed attributes agree with the JSON form for every field the case names."""
     for key, want in expected.items():
-        if key == "emails":
-            got: Any = [{"email": email.email, "type": email.type} for email in user.emails]
+        if key in ("created_at", "updated_at"):
+            got: Any = getattr(user, f"{key}_raw")
+        elif key == "emails":
+            got = [{"email": email.email, "type": email.type} for email in user.emails]
         elif key == "roles":
             got = [{"id": role.id, "name": role.name} for role in user.roles]
         elif key == "remote_data":
@@ -242,6 +312,56 @@ def matches_subset(expected: Any, actual: Any, at: str) -> None:
         assert expected == actual, f"{at}: expected {expected!r}, got {actual!r}"
 
 
+def perform_sync(client: tt.Client, call: Dict[str, Any]) -> Any:
+    """Makes a case's call through ``Client``."""
+    method = call.get("method", "create")
+    account: str = call["integrated_account_id"]
+    arguments = Case.call_arguments(call)
+    if method == "create":
+        return client.create_user(account, **arguments)
+    if method == "get":
+        return client.get_user(account, call["id"], **arguments)
+    if method == "update":
+        return client.update_user(account, call["id"], **arguments)
+    if method == "delete":
+        return client.delete_user(account, call["id"], **arguments)
+    assert method == "list", f"the runner has no method {method}"
+    listing = Listing()
+    for page in client.list_users(account, **arguments).pages():
+        listing.add(page)
+        if len(listing.page_sizes) == call.get("pages"):
+            break
+    if call.get("resume") and listing.next_cursor is not None:
+        for page in client.list_users(account, **{**arguments, "cursor": listing.next_cursor}).pages():
+            listing.add(page)
+    return listing
+
+
+async def perform_async(client: tt.AsyncClient, call: Dict[str, Any]) -> Any:
+    """Makes a case's call through ``AsyncClient``."""
+    method = call.get("method", "create")
+    account: str = call["integrated_account_id"]
+    arguments = Case.call_arguments(call)
+    if method == "create":
+        return await client.create_user(account, **arguments)
+    if method == "get":
+        return await client.get_user(account, call["id"], **arguments)
+    if method == "update":
+        return await client.update_user(account, call["id"], **arguments)
+    if method == "delete":
+        return await client.delete_user(account, call["id"], **arguments)
+    assert method == "list", f"the runner has no method {method}"
+    listing = Listing()
+    async for page in client.list_users(account, **arguments).pages():
+        listing.add(page)
+        if len(listing.page_sizes) == call.get("pages"):
+            break
+    if call.get("resume") and listing.next_cursor is not None:
+        async for page in client.list_users(account, **{**arguments, "cursor": listing.next_cursor}).pages():
+            listing.add(page)
+    return listing
+
+
 def run_sync(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
     case = Case(sandbox, raw_case)
     try:
@@ -253,9 +373,8 @@ def run_sync(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
     def call(spec: Dict[str, Any]) -> Outcome:
         if client is None:
             return Outcome(error=client_error)
-        account, arguments = Case.call_arguments(spec)
         try:
-            return Outcome(value=client.create_user(account, **arguments))
+            return Outcome(value=perform_sync(client, spec))
         except tt.TrutoError as error:
             return Outcome(error=error)
 
@@ -280,9 +399,8 @@ async def run_async(sandbox: Sandbox, raw_case: Dict[str, Any]) -> None:
     async def call(spec: Dict[str, Any]) -> Outcome:
         if client is None:
             return Outcome(error=client_error)
-        account, arguments = Case.call_arguments(spec)
         try:
-            return Outcome(value=await client.create_user(account, **arguments))
+            return Outcome(value=await perform_async(client, spec))
         except tt.TrutoError as error:
             return Outcome(error=error)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from typing import Any, Dict
+
+import pytest
 
 import truto_ticketing as tt
 from truto_ticketing.testing import Sandbox
@@ -40,7 +44,8 @@ def test_user_has_typed_attributes(sandbox: Sandbox) -> None:
     assert [role.name for role in user.roles] == ["owner", "viewer"]
     assert isinstance(user.remote_data, dict)
     assert isinstance(user.extra, dict)
-    assert user.created_at is None or isinstance(user.created_at, str)
+    assert user.created_at is not None and user.created_at.tzinfo is timezone.utc
+    assert user.created_at_raw is not None and user.updated_at_raw is not None
 
     as_dict = user.to_dict()
     assert as_dict["id"] == user.id
@@ -90,3 +95,37 @@ def test_new_user_round_trip() -> None:
     assert repr(user) == (
         "NewUser(name='Ada', emails=[{'email': 'ada@example.com', 'type': 'primary'}], roles='owner')"
     )
+
+
+def answered(sandbox: Sandbox, created_at: str, updated_at: str) -> tt.User:
+    """The user Truto answers a create with, these timestamps in it as sent."""
+    body = {"id": "7", "name": "Ada", "created_at": created_at, "updated_at": updated_at}
+    sandbox.push_faults("sandbox-dixa", [{"status": 201, "body": json.dumps(body)}])
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
+    return client.create_user("sandbox-dixa", name="Ada", emails=[{"email": "ada@example.com"}])
+
+
+def test_timestamps_are_aware_datetimes_in_utc(sandbox: Sandbox) -> None:
+    user = answered(sandbox, "2026-02-01T10:00:00.123+02:00", "2026-02-01T08:00:00Z")
+    assert user.created_at == datetime(2026, 2, 1, 8, 0, 0, 123000, tzinfo=timezone.utc)
+    assert user.created_at is not None and user.created_at.tzinfo is timezone.utc
+    assert user.updated_at == datetime(2026, 2, 1, 8, 0, tzinfo=timezone.utc)
+    # The text as sent stays: in *_raw and in the JSON form.
+    assert user.created_at_raw == "2026-02-01T10:00:00.123+02:00"
+    assert user.to_dict()["created_at"] == "2026-02-01T10:00:00.123+02:00"
+    assert user.to_dict()["updated_at"] == "2026-02-01T08:00:00Z"
+    assert repr(user) == (
+        "User(id='7', name='Ada', "
+        "created_at=datetime.datetime(2026, 2, 1, 8, 0, 0, 123000, tzinfo=datetime.timezone.utc), "
+        "updated_at=datetime.datetime(2026, 2, 1, 8, 0, tzinfo=datetime.timezone.utc))"
+    )
+
+
+@pytest.mark.parametrize("text", ["last Tuesday", "2026-02-30T00:00:00Z", "0000-01-01T00:00:00Z", ""])
+def test_a_timestamp_that_is_no_datetime_is_none_and_kept_as_text(sandbox: Sandbox, text: str) -> None:
+    user = answered(sandbox, text, "2026-02-01T08:00:00Z")
+    assert user.created_at is None
+    assert user.created_at_raw == text
+    assert user.to_dict()["created_at"] == text
+    assert f"created_at_raw={text!r}" in repr(user)
+    assert user.updated_at is not None

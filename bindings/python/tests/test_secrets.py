@@ -123,13 +123,19 @@ def force_every_error() -> List[Dict[str, Any]]:
     """Raises every error kind once; returns each one's kind and every text it renders."""
     raised: List[tt.TrutoError] = []
     with Sandbox(token=TOKEN, rate_limits=False) as sandbox:
-        client = tt.Client(token=TOKEN, base_url=sandbox.url, ca_cert=sandbox.ca_pem, timeout=0.3, max_retries=1)
+
+        def new_client() -> tt.Client:
+            return tt.Client(token=TOKEN, base_url=sandbox.url, ca_cert=sandbox.ca_pem, timeout=0.3, max_retries=1)
+
+        client = new_client()
         ada: Dict[str, Any] = {"name": "Ada", "emails": [{"email": "ada@example.com"}], "password": PASSWORD}
         for kind, fault in FAULTS.items():
             sandbox.reset()
             sandbox.push_faults("sandbox-dixa", [fault, fault])  # the retry meets it too
             try:
-                client.create_user("sandbox-dixa", **ada)
+                # A client per fault: a client paces its calls, and the 429's Retry-After
+                # (120 s) would hold the next fault's call that long.
+                new_client().create_user("sandbox-dixa", **ada)
             except tt.TrutoError as error:
                 raised.append(error)
         for refused in ({**ada, "password": PASSWORD + "\x00"}, {**ada, "name": ECHO + "\n"}):
@@ -143,6 +149,19 @@ def force_every_error() -> List[Dict[str, Any]]:
             raised.append(error)
         shown = [repr(client), repr(tt.NewUser(**ada))]
     return [{"kind": error.kind, "texts": texts_of(error)} for error in raised] + [{"kind": "", "texts": shown}]
+
+
+def test_update_user_hides_the_password(sandbox: Sandbox) -> None:
+    client = tt.Client(token=sandbox.token, base_url=sandbox.url, ca_cert=sandbox.ca_pem)
+    sandbox.push_faults("sandbox-dixa", [{"status": 400, **API_FAULT}])
+    with pytest.raises(tt.BadRequestError) as echoed:
+        client.update_user("sandbox-dixa", "u-1", name="Ada", password=PASSWORD)
+    with pytest.raises(tt.InvalidInputError) as refused:
+        client.update_user("sandbox-dixa", "u-1", password=PASSWORD + "\x00")
+    assert refused.value.field == "password"
+    for error in (echoed.value, refused.value):
+        assert_absent([PASSWORD], texts_of(error))
+    assert PASSWORD in json.dumps(sandbox.requests()[0]["body"]), "the password itself was sent"
 
 
 def test_every_error_kind_and_the_debug_log_hide_both() -> None:

@@ -5,14 +5,15 @@
 >>> user = client.create_user("my-account-id", name="Ada Lovelace",
 ...                           emails=[{"email": "ada@example.com", "type": "primary"}])
 
+``list_users``, ``get_user``, ``update_user`` and ``delete_user`` do the rest;
 ``AsyncClient`` is the same for asyncio. Errors are ``TrutoError`` subclasses
 (see ``truto_ticketing.errors``); ``truto_ticketing.testing.Sandbox`` runs a
 local Truto-compatible server for tests.
 """
 
 from . import errors as errors
-from ._async import AsyncClient
-from ._native import BulkResult, Client, Email, NewUser, Role, User, __version__
+from ._async import AsyncClient, AsyncUserListing, AsyncUserPages
+from ._native import BulkResult, Client, Email, NewUser, Role, User, UserListing, UserPage, UserPages, __version__
 from .errors import (
     APIConnectionError,
     APIError,
@@ -39,6 +40,11 @@ __all__ = [
     "User",
     "Email",
     "Role",
+    "UserListing",
+    "UserPages",
+    "UserPage",
+    "AsyncUserListing",
+    "AsyncUserPages",
     "BulkResult",
     "TrutoError",
     "APIError",

@@ -1,23 +1,41 @@
 """``AsyncClient``: ``Client`` for asyncio.
 
-A Python class so that ``create_user`` is a real coroutine (``asyncio.create_task``
-and ``TaskGroup.create_task`` take it); the work happens in ``NativeAsyncClient``.
+A Python class so that its methods are real coroutines (``asyncio.create_task`` and
+``TaskGroup.create_task`` take them); the work happens in ``NativeAsyncClient``. Each
+method is derived from ``Client``'s: the same arguments (for type checkers too, through
+``ParamSpec``, so the stub ``_native.pyi`` describes every method once), a coroutine
+where ``Client`` returns a result, an async iterator where it returns an iterator.
 """
 
 from __future__ import annotations
 
+import functools
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Literal, Mapping, Optional, Sequence, Tuple, Type, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Generic, Optional, Type, TypeVar, Union
 
-from ._native import BulkImport, BulkResult, CompletionQueue, NativeAsyncClient, NewUser, User
-from .types import CollectionDict, JSONObject, NewUserFields
+from ._native import BulkImport, BulkResult, Client, CompletionQueue, NativeAsyncClient, User, UserListing, UserPage, UserPages
 
 if TYPE_CHECKING:
-    from asyncio import AbstractEventLoop
+    from asyncio import AbstractEventLoop, Future
 
-    from typing_extensions import Unpack
+    from typing_extensions import Concatenate, ParamSpec, Protocol
 
-__all__ = ["AsyncClient", "AsyncBulkImport"]
+    from ._native import PendingCall
+
+    P = ParamSpec("P")
+
+    class _NativeIterator(Protocol):
+        def next_into(self, queue: CompletionQueue, future: Future[Any]) -> Optional[PendingCall]: ...
+
+
+__all__ = ["AsyncClient", "AsyncUserListing", "AsyncUserPages", "AsyncBulkImport"]
+
+R = TypeVar("R")
+T = TypeVar("T")
+N = TypeVar("N")
+A = TypeVar("A")
+NT = TypeVar("NT", bound="_NativeIterator")
+S = TypeVar("S", bound="_AsyncIteration[Any, Any]")
 
 
 def _completion_queue(loop: AbstractEventLoop) -> CompletionQueue:
@@ -34,11 +52,115 @@ def _completion_queue(loop: AbstractEventLoop) -> CompletionQueue:
         return CompletionQueue(loop.call_soon_threadsafe)
 
 
-class AsyncClient:
-    """Creates users through Truto from asyncio; cancelling a task cancels its request.
+def _named(method: Callable[..., Any], like: Callable[..., Any]) -> Any:
+    """``method`` with the name, docstring and signature (``inspect.signature``) of ``like``."""
+    functools.update_wrapper(method, like)
+    method.__qualname__ = f"AsyncClient.{like.__name__}"
+    return method
 
-    The arguments are ``Client``'s. Use it as ``async with AsyncClient() as client:``
-    or call ``await client.close()`` when done.
+
+def _coroutine(
+    method: Callable[Concatenate[Client, P], R],
+) -> Callable[Concatenate[AsyncClient, P], Coroutine[Any, Any, R]]:
+    """``Client``'s method as a coroutine: ``NativeAsyncClient`` converts the arguments into
+    a prepared call, started on the running loop and awaited. Cancelling the awaiting task
+    drops the Rust future, which aborts the request."""
+    name = method.__name__
+
+    async def call(self: AsyncClient, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        # Imported here, where asyncio is already loaded: at module level it would add
+        # 30 ms to `import truto_ticketing` for every user of the sync client.
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        pending = getattr(self._native, name)(*args, **kwargs).start(self._queue_for(loop), future)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
+
+    named: Callable[Concatenate[AsyncClient, P], Coroutine[Any, Any, R]] = _named(call, method)
+    return named
+
+
+def _iteration(
+    method: Callable[Concatenate[Client, P], N],
+    wrap: Callable[[AsyncClient, N], A],
+) -> Callable[Concatenate[AsyncClient, P], A]:
+    """``Client``'s method returning an iterator, its iterator wrapped for ``async for``."""
+    name = method.__name__
+
+    def call(self: AsyncClient, /, *args: P.args, **kwargs: P.kwargs) -> A:
+        return wrap(self, getattr(self._native, name)(*args, **kwargs))
+
+    named: Callable[Concatenate[AsyncClient, P], A] = _named(call, method)
+    return named
+
+
+class _AsyncIteration(Generic[T, NT]):
+    """A native iterator driven from asyncio: each step runs in Rust, its result delivered
+    to the loop. Cancelling the awaiting task drops the step's Rust future."""
+
+    __slots__ = ("_client", "_native")
+
+    def __init__(self, client: AsyncClient, native: NT) -> None:
+        self._client = client
+        self._native = native
+
+    def __aiter__(self: S) -> S:
+        return self
+
+    async def __anext__(self) -> T:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        pending = self._native.next_into(self._client._queue_for(loop), future)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if pending is not None:
+                pending.cancel()
+            raise
+
+
+class AsyncUserListing(_AsyncIteration[User, UserListing]):
+    """The users of ``AsyncClient.list_users``: ``async for user in ...``, a page fetched
+    when the iteration reaches it."""
+
+    __slots__ = ()
+
+    def pages(self) -> AsyncUserPages:
+        """The same listing, page by page (``async for page in ...``), from its start (or
+        its ``cursor``)."""
+        return AsyncUserPages(self._client, self._native.pages())
+
+
+class AsyncUserPages(_AsyncIteration[UserPage, UserPages]):
+    """The pages of a listing, each fetched when asked for."""
+
+    __slots__ = ()
+
+
+class AsyncBulkImport(_AsyncIteration[BulkResult, BulkImport]):
+    """An import in progress: ``async for result in client.create_users(...)``. Rows are
+    read from their (sync) iterable as the import has room for them."""
+
+    __slots__ = ()
+
+    async def aclose(self) -> None:
+        """Stops the import: no more rows are read, calls in flight are dropped."""
+        self._native.close()
+
+
+class AsyncClient:
+    """Calls Truto's users resource from asyncio; cancelling a task cancels its request.
+
+    The arguments and methods are ``Client``'s: a call is a coroutine, ``list_users`` and
+    ``create_users`` return async iterators. Use it as ``async with AsyncClient() as
+    client:`` or call ``await client.close()`` when done.
     """
 
     __slots__ = ("_native", "_loop", "_queue")
@@ -60,130 +182,12 @@ class AsyncClient:
         self._loop: Optional[AbstractEventLoop] = None
         self._queue: Optional[CompletionQueue] = None
 
-    @overload
-    async def create_user(
-        self,
-        integrated_account_id: str,
-        *,
-        user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        collections: Optional[Sequence[CollectionDict]] = None,
-        response_format: Literal["unified"] = "unified",
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
-        idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
-    ) -> User:
-        """Creates a user in the integrated account's tool.
-
-        The body is the field keywords (Truto's field names, ``NewUserFields``; a field
-        left out or ``None`` is not sent) or ``user=`` (a ``NewUser`` or a mapping). ``response_format`` picks the result:
-        ``"unified"`` a ``User``, ``"raw"``/``"normalized"`` the decoded JSON,
-        ``"stream"`` the body as ``bytes``. ``timeout`` is seconds per attempt.
-        Raises ``InvalidInputError`` (nothing sent), an ``APIError`` subclass,
-        ``APIConnectionError``/``APITimeoutError`` or ``DecodeError``.
-        """
-
-
-    @overload
-    async def create_user(
-        self,
-        integrated_account_id: str,
-        *,
-        user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        collections: Optional[Sequence[CollectionDict]] = None,
-        response_format: Literal["raw", "normalized"],
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
-        idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
-    ) -> Any: ...
-
-    @overload
-    async def create_user(
-        self,
-        integrated_account_id: str,
-        *,
-        user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        collections: Optional[Sequence[CollectionDict]] = None,
-        response_format: Literal["stream"],
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
-        idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
-    ) -> bytes: ...
-
-    @overload
-    async def create_user(
-        self,
-        integrated_account_id: str,
-        *,
-        user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
-        collections: Optional[Sequence[CollectionDict]] = None,
-        response_format: str,
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
-        idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
-    ) -> Any: ...
-
-    async def create_user(self, integrated_account_id: str, **kwargs: Any) -> Any:
-        """Creates a user in the integrated account's tool; see ``Client.create_user``."""
-        # Imported here, where asyncio is already loaded: at module level it would add
-        # 30 ms to `import truto_ticketing` for every user of the sync client.
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        call = self._native.create_user(self._queue_for(loop), future, integrated_account_id, **kwargs)
-        try:
-            return await future
-        except asyncio.CancelledError:
-            call.cancel()  # drops the Rust future, which aborts the request
-            raise
-
-    def create_users(
-        self,
-        integrated_account_id: str,
-        rows: Iterable[Tuple[Any, Union[NewUser, Mapping[str, Any]]]],
-        *,
-        concurrency: int = 8,
-        rate: Optional[float] = None,
-        on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
-        collections: Optional[Sequence[CollectionDict]] = None,
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> AsyncBulkImport:
-        """Creates a user per row, paced to Truto's rate limits: ``async for`` it for one
-        ``BulkResult`` per row, as calls finish; see ``Client.create_users``."""
-        native = self._native.create_users(
-            integrated_account_id,
-            rows,
-            concurrency=concurrency,
-            rate=rate,
-            on_progress=on_progress,
-            collections=collections,
-            ignore_remote_data=ignore_remote_data,
-            exclude_fields=exclude_fields,
-            remote_query=remote_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return AsyncBulkImport(self, native)
+    create_user = _coroutine(Client.create_user)
+    get_user = _coroutine(Client.get_user)
+    update_user = _coroutine(Client.update_user)
+    delete_user = _coroutine(Client.delete_user)
+    list_users = _iteration(Client.list_users, AsyncUserListing)
+    create_users = _iteration(Client.create_users, AsyncBulkImport)
 
     def _queue_for(self, loop: AbstractEventLoop) -> CompletionQueue:
         """The completion queue of ``loop``, made when the client first runs on it."""
@@ -228,33 +232,3 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return repr(self._native)
-
-
-class AsyncBulkImport:
-    """An import in progress: ``async for result in client.create_users(...)``. Rows are
-    read from their (sync) iterable as the import has room for them."""
-
-    __slots__ = ("_client", "_native")
-
-    def __init__(self, client: AsyncClient, native: BulkImport) -> None:
-        self._client = client
-        self._native = native
-
-    def __aiter__(self) -> AsyncBulkImport:
-        return self
-
-    async def __anext__(self) -> BulkResult:
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        future: "asyncio.Future[BulkResult]" = loop.create_future()
-        call = self._native.next_into(self._client._queue_for(loop), future)
-        try:
-            return await future
-        except asyncio.CancelledError:
-            call.cancel()
-            raise
-
-    async def aclose(self) -> None:
-        """Stops the import: no more rows are read, calls in flight are dropped."""
-        self._native.close()

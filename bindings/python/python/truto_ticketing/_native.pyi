@@ -4,6 +4,7 @@ Import from ``truto_ticketing`` (and ``truto_ticketing.testing``), not from here
 """
 
 import asyncio
+from datetime import datetime
 from types import TracebackType
 from typing import (
     Any,
@@ -25,7 +26,7 @@ from typing import (
 
 from typing_extensions import Unpack
 
-from .types import CollectionDict, JSONObject, NewUserFields
+from .types import CallOptions, CollectionDict, NewUserFields, SortBy, TimeBounds, UserKeywords
 
 __version__: str
 NEW_USER_FIELDS: List[str]
@@ -79,10 +80,17 @@ class User:
     @property
     def roles(self) -> List[Role]: ...
     @property
-    def created_at(self) -> Optional[str]:
-        """RFC 3339 text, as the provider sent it."""
+    def created_at(self) -> Optional[datetime]:
+        """When the user was created, an aware ``datetime`` in UTC; ``None`` when the
+        provider sent no RFC 3339 text (``created_at_raw`` has what it sent)."""
     @property
-    def updated_at(self) -> Optional[str]: ...
+    def created_at_raw(self) -> Optional[str]:
+        """``created_at`` as the provider sent it (what ``to_dict()`` holds)."""
+    @property
+    def updated_at(self) -> Optional[datetime]:
+        """When the user was last changed; as ``created_at``."""
+    @property
+    def updated_at_raw(self) -> Optional[str]: ...
     @property
     def etag(self) -> Optional[str]: ...
     @property
@@ -92,7 +100,8 @@ class User:
     def extra(self) -> Dict[str, Any]:
         """Fields this version of the SDK does not know, as Truto sent them."""
     def to_dict(self) -> Dict[str, Any]:
-        """The user in its JSON form, unknown fields included."""
+        """The user in its JSON form, unknown fields included; ``created_at`` and
+        ``updated_at`` as the provider sent them."""
     def __eq__(self, other: object) -> bool: ...
 
 class NewUser:
@@ -104,7 +113,7 @@ class NewUser:
     def __eq__(self, other: object) -> bool: ...
 
 class Client:
-    """Creates users through Truto, blocking the calling thread (the GIL is released while it waits).
+    """Calls Truto's users resource, blocking the calling thread (the GIL is released while it waits).
 
     ``token`` and ``base_url`` default to ``TRUTO_API_TOKEN`` and ``TRUTO_BASE_URL``
     (else ``https://api.truto.one``). ``timeout`` (per attempt, default 60 s),
@@ -130,13 +139,8 @@ class Client:
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["unified"] = "unified",
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
         idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
+        **fields: Unpack[UserKeywords],
     ) -> User:
         """Creates a user in the integrated account's tool.
 
@@ -144,9 +148,9 @@ class Client:
         left out or ``None`` is not sent) or ``user=`` (a ``NewUser`` or a mapping).
         ``response_format`` picks the result: ``"unified"`` a ``User``,
         ``"raw"``/``"normalized"`` the decoded JSON, ``"stream"`` the body as ``bytes``.
-        ``timeout`` is seconds per attempt. Raises ``InvalidInputError`` (nothing sent),
-        an ``APIError`` subclass, ``APIConnectionError``/``APITimeoutError`` or
-        ``DecodeError``.
+        ``idempotency_key`` defaults to a fresh UUID, reused by every retry; the other
+        options are ``CallOptions``. Raises ``InvalidInputError`` (nothing sent), an
+        ``APIError`` subclass, ``APIConnectionError``/``APITimeoutError`` or ``DecodeError``.
         """
 
     @overload
@@ -157,13 +161,8 @@ class Client:
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["raw", "normalized"],
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
         idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
+        **fields: Unpack[UserKeywords],
     ) -> Any: ...
     @overload
     def create_user(
@@ -173,13 +172,8 @@ class Client:
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: Literal["stream"],
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
         idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
+        **fields: Unpack[UserKeywords],
     ) -> bytes: ...
     @overload
     def create_user(
@@ -189,15 +183,52 @@ class Client:
         user: Optional[Union[NewUser, Mapping[str, Any]]] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
         response_format: str,
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
         idempotency_key: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        **fields: Unpack[NewUserFields],
+        **fields: Unpack[UserKeywords],
     ) -> Any: ...
+    def get_user(self, integrated_account_id: str, id: str, **options: Unpack[CallOptions]) -> User:
+        """Reads one user by its id. ``NotFoundError`` when there is none."""
+    def update_user(
+        self,
+        integrated_account_id: str,
+        id: str,
+        *,
+        idempotency_key: Optional[str] = None,
+        **fields: Unpack[UserKeywords],
+    ) -> User:
+        """Changes the fields given as keywords (those of ``create_user``; the others keep
+        their value) and returns the updated user. At least one field must be given. Like
+        a create, it carries an ``Idempotency-Key`` (yours, or a fresh UUID) reused by every
+        retry, so a retried update is applied once."""
+    def delete_user(self, integrated_account_id: str, id: str, **options: Unpack[CallOptions]) -> str:
+        """Deletes one user and returns its id. A retry after a dropped connection may find
+        it already deleted by the first attempt: ``NotFoundError`` with ``attempts > 1``."""
+    def list_users(
+        self,
+        integrated_account_id: str,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        emails: Optional[Sequence[str]] = None,
+        name: Optional[str] = None,
+        is_active: Optional[bool] = None,
+        created_at: Optional[TimeBounds] = None,
+        updated_at: Optional[TimeBounds] = None,
+        sort_by: Optional[SortBy] = None,
+        collections: Optional[Sequence[CollectionDict]] = None,
+        **options: Unpack[CallOptions],
+    ) -> UserListing:
+        """Lists the account's users: iterate the result for each ``User``, or its
+        ``pages()`` for each ``UserPage``. Nothing is sent until the iteration starts, and a
+        page is fetched only when the iteration reaches it.
 
+        ``limit`` is the page size; ``cursor`` resumes after a page (its ``next_cursor``).
+        Filters: ``emails`` (any of them), ``name``, ``is_active``, ``created_at`` and
+        ``updated_at`` (``TimeBounds`` of aware ``datetime``s), ``sort_by``
+        (``{"name": "desc"}``) and ``collections`` (Pivotal Tracker requires one); an
+        integration ignores those it does not support. Types are checked here; values
+        (``limit=0``) when the first page is asked for, before it is sent.
+        """
     def create_users(
         self,
         integrated_account_id: str,
@@ -207,11 +238,7 @@ class Client:
         rate: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
         collections: Optional[Sequence[CollectionDict]] = None,
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
+        **options: Unpack[CallOptions],
     ) -> BulkImport:
         """Creates a user per row (``(row_id, user)`` pairs, read as the import has room),
         paced to Truto's rate limits, each row's ``Idempotency-Key`` derived from the account
@@ -249,36 +276,9 @@ class NativeAsyncClient:
         *,
         ca_cert: Optional[Union[str, bytes]] = None,
     ) -> None: ...
-    def create_user(
-        self,
-        queue: CompletionQueue,
-        future: "asyncio.Future[Any]",
-        integrated_account_id: str,
-        **kwargs: Any,
-    ) -> PendingCall:
-        """Starts the call; ``future`` gets its result through ``queue`` (its loop's)."""
-    def create_users(
-        self,
-        integrated_account_id: str,
-        rows: Iterable[Tuple[Any, Union[NewUser, Mapping[str, Any]]]],
-        *,
-        concurrency: int = 8,
-        rate: Optional[float] = None,
-        on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
-        collections: Optional[Sequence[CollectionDict]] = None,
-        ignore_remote_data: bool = False,
-        exclude_fields: Optional[Sequence[str]] = None,
-        remote_query: Optional[JSONObject] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> BulkImport:
-        """Creates a user per row (``(row_id, user)`` pairs, read as the import has room),
-        paced to Truto's rate limits, each row's ``Idempotency-Key`` derived from the account
-        and its id (so a rerun replays instead of creating twice). Iterate the result for one
-        ``BulkResult`` per row, in the order calls finish; a failed row never stops the
-        import. ``on_progress`` gets the figures so far (``rows``, ``created``, ``replayed``,
-        ``failed``, ``failed_by_kind``, ``requests``, ``rate_limited_responses``,
-        ``elapsed_s``) after each row. ``rate`` caps requests per second."""
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """``Client``'s methods, with its signatures: a call returns a ``PreparedCall``, an
+        iteration (``list_users``, ``create_users``) the same object as ``Client``'s."""
     def close(self) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -286,6 +286,41 @@ class NativeAsyncClient:
     def timeout(self) -> float: ...
     @property
     def max_retries(self) -> int: ...
+
+class UserListing:
+    """The users of ``list_users``: iterate it for each ``User``, a page fetched when the
+    iteration reaches it."""
+
+    def __iter__(self) -> Iterator[User]: ...
+    def __next__(self) -> User: ...
+    def pages(self) -> UserPages:
+        """The same listing, page by page, from its start (or its ``cursor``)."""
+    def next_into(self, queue: CompletionQueue, future: "asyncio.Future[User]") -> Optional[PendingCall]:
+        """asyncio: ``future`` gets the next user (``StopAsyncIteration`` after the last);
+        ``None`` when it already has it."""
+
+class UserPages:
+    """The pages of a listing, each fetched when asked for."""
+
+    def __iter__(self) -> Iterator[UserPage]: ...
+    def __next__(self) -> UserPage: ...
+    def next_into(self, queue: CompletionQueue, future: "asyncio.Future[UserPage]") -> PendingCall:
+        """asyncio: ``future`` gets the next page (``StopAsyncIteration`` after the last)."""
+
+class UserPage:
+    """One page of a listing."""
+
+    @property
+    def users(self) -> List[User]:
+        """The page's users, in Truto's order."""
+    @property
+    def cursor(self) -> Optional[str]:
+        """The cursor that fetched this page (``None`` for the first)."""
+    @property
+    def next_cursor(self) -> Optional[str]:
+        """The next page's cursor (``None`` on the last): ``list_users(..., cursor=...)``
+        resumes there."""
+    def __len__(self) -> int: ...
 
 class BulkImport:
     """An import in progress: iterate it for one ``BulkResult`` per row."""
@@ -329,6 +364,12 @@ class CompletionQueue:
     def __init__(self, call_soon_threadsafe: Optional[Callable[..., Any]] = None) -> None: ...
     def fileno(self) -> Optional[int]: ...
     def deliver(self) -> None: ...
+
+class PreparedCall:
+    """A call of ``NativeAsyncClient``, its arguments converted, not started yet."""
+
+    def start(self, queue: CompletionQueue, future: "asyncio.Future[Any]") -> PendingCall:
+        """Starts it: ``future`` gets its result through ``queue`` (its loop's)."""
 
 class PendingCall:
     """A call running in Rust."""
@@ -375,6 +416,10 @@ class Sandbox:
         """Replaces the rate limits (``{"per_account", "per_token", "window_secs"}``, or ``None`` for none)."""
     def push_faults(self, integrated_account_id: str, faults: Sequence[Mapping[str, Any]]) -> None:
         """Queues faults (as ``POST /_sandbox/faults`` takes them) for the next requests to the account."""
+    def seed(self, seed: Mapping[str, Any]) -> int:
+        """Stores users as if created (``POST /_sandbox/seed``'s body: ``integrated_account_id``,
+        ``users``, ``generate``, ``template``, ``collection``); returns how many. ``ValueError``
+        for a user it refuses, ``KeyError`` for an unknown account; nothing is stored then."""
     def users(self, integrated_account_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """The users created, oldest first: ``{"integrated_account_id", "idempotency_key", "user"}``."""
     def requests(self) -> List[Dict[str, Any]]:

@@ -1,7 +1,8 @@
-"""Shapes of the dicts ``create_user`` takes, for type checkers."""
+"""Shapes of the dicts and keywords the clients take, for type checkers."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal, Mapping, Optional, Sequence, TypedDict, Union
 
 __all__ = [
@@ -12,6 +13,11 @@ __all__ = [
     "ResponseFormat",
     "JSONObject",
     "NewUserFields",
+    "CallOptions",
+    "UserKeywords",
+    "TimeBounds",
+    "SortOrder",
+    "SortBy",
 ]
 
 
@@ -68,3 +74,43 @@ class NewUserFields(TypedDict, total=False):
     user_type: Optional[str]
     username: Optional[str]
     custom_fields: Optional[JSONObject]
+
+
+class CallOptions(TypedDict, total=False):
+    """The options every method of ``Client`` and ``AsyncClient`` takes as keywords.
+
+    ``ignore_remote_data`` (default ``False``) leaves ``remote_data`` out of the answer;
+    ``exclude_fields`` leaves those fields out; ``remote_query`` reaches the provider
+    untransformed; ``timeout`` is seconds per attempt and ``max_retries`` the retries of
+    this call (default: the client's).
+    """
+
+    ignore_remote_data: bool
+    exclude_fields: Optional[Sequence[str]]
+    remote_query: Optional[JSONObject]
+    timeout: Optional[float]
+    max_retries: Optional[int]
+
+
+class UserKeywords(NewUserFields, CallOptions, total=False):
+    """A user's fields and the call options: the keywords of ``create_user`` and ``update_user``."""
+
+
+class TimeBounds(TypedDict, total=False):
+    """Bounds on a date-time field of ``list_users``: ``{"gte": datetime(2026, 1, 1, tzinfo=timezone.utc)}``.
+
+    ``gt`` after, ``gte`` at or after, ``lt`` before, ``lte`` at or before. Each is an aware
+    ``datetime`` (any time zone); a naive one is refused, since it could mean any zone.
+    """
+
+    gt: datetime
+    gte: datetime
+    lt: datetime
+    lte: datetime
+
+
+#: Which way a field sorts.
+SortOrder = Literal["asc", "desc"]
+
+#: ``list_users``' order: ``{"name": "desc", "created_at": "asc"}``, the first field first.
+SortBy = Mapping[str, SortOrder]
