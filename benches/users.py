@@ -15,7 +15,8 @@
 
 The official SDK trusts the sandbox's CA through SSL_CERT_FILE, read by aiohttp when it is
 imported: each comparison runs in a child process with it set. Exits non-zero when a check
-fails (export memory and pace; both SDKs reading every user; ours ahead of Truto's).
+fails: export memory and pace, both SDKs reading every user, and (except with --quick, whose
+debug builds are not what users run) ours ahead of Truto's.
 """
 
 from __future__ import annotations
@@ -180,7 +181,11 @@ def main() -> None:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2) + "\n")
-    checks = [results["export"]["met"]] + [r["met"] for r in results["versus_official_sdk"].values()]
+    checks = [results["export"]["met"]]
+    if not args.quick:
+        # The quick run (the test command's, on debug builds) reports the comparisons but
+        # judges only the export: speed is judged on release builds, by benches/run.
+        checks += [r["met"] for r in results["versus_official_sdk"].values()]
     sys.exit(0 if all(checks) else 1)
 
 
