@@ -38,6 +38,7 @@
 
 pub mod bulk;
 mod client;
+mod decode;
 mod error;
 #[cfg(feature = "logging")]
 pub mod logging;

@@ -70,7 +70,7 @@ impl User {
     /// Reads a user from Truto's JSON (e.g. a stored answer or a webhook payload). A body
     /// that is not a user is a `decode` error naming the field, never a panic.
     pub fn from_json_bytes(body: &[u8]) -> crate::Result<User> {
-        crate::transport::decode_json(body)
+        crate::decode::decode_json(body)
     }
 
     /// The primary email address, or the first one when none is marked primary.
