@@ -121,7 +121,9 @@ def accounts(args: argparse.Namespace, workdir: Path) -> Dict[str, Any]:
     import truto_ticketing as tt
 
     names = ["sandbox-teamwork", "sandbox-freshchat", "sandbox-hive", "sandbox-gorgias"]
-    per_account = args.rows // 4
+    # At least three of the token's windows' worth: with fewer, one window's jitter (a
+    # window closing late, an answer slow to come) is a third of the run.
+    per_account = max(args.rows // 4, 75)
     sandbox = Sandbox(args.sandbox, workdir, "--account-limit", "50", "--token-limit", "100",
                       "--window-secs", "2")
 
