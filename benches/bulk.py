@@ -144,10 +144,7 @@ def accounts(args: argparse.Namespace, workdir: Path) -> Dict[str, Any]:
         sandbox.stop()
     total = per_account * 4
     floor = total / 50  # the token's 100 per 2 s
-    # The quick run spans two windows: one window's lateness, which the pacer shows now
-    # and then with several accounts under one token's limit (4.2 s once for a 2.96 s
-    # floor, 2.2 s as a rule), would be a third of it. It is allowed one window more.
-    allowed = 1.15 * floor + (2 if args.quick else 0)
+    allowed = 1.15 * floor
     rate_limited = [sum(result.rate_limited_responses for result in account) for account in results]
     failed = sum(1 for account in results for result in account if not result.ok)
     return {

@@ -224,6 +224,14 @@ impl Window {
         );
     }
 
+    /// The answer to a request sent in window `sent_in` reported another window's state
+    /// (an account's, the tighter one then): this window counted the request all the same.
+    fn counted_elsewhere(&mut self, sent_in: u64) {
+        if sent_in == self.epoch {
+            self.answered += 1;
+        }
+    }
+
     fn close_until(&mut self, until: Instant) {
         self.closed = true;
         self.ends = Some(self.ends.map_or(until, |ends| ends.max(until)));
@@ -310,6 +318,11 @@ impl Pacing {
                     token_window.update(now, sent_in.1, &reported);
                 } else {
                     account_window.update(now, sent_in.0, &reported);
+                    // The token counted it too: without this, the token's window would
+                    // take every answer its own reports did not cover for someone else's.
+                    if status != 429 && reported.remaining.is_some() {
+                        token_window.counted_elsewhere(sent_in.1);
+                    }
                 }
                 if status == 429 {
                     let wait = retry_after.or(reported.reset).unwrap_or(DOCUMENTED_WINDOW);
@@ -612,5 +625,120 @@ mod tests {
         assert_eq!(Instant::now(), started);
         pacing.admit("a", None).await.unwrap();
         assert!(Instant::now() >= started + Duration::from_secs(1));
+    }
+    /// Truto's fixed windows as the sandbox keeps them: a window starts with the first
+    /// request after the last one ended; the answer reports the tighter of the account's
+    /// and the token's, its reset in whole seconds rounded up.
+    struct ModelServer {
+        per_account: u32,
+        per_token: u32,
+        length: Duration,
+        windows: Mutex<HashMap<Option<String>, (Instant, u32)>>,
+    }
+
+    impl ModelServer {
+        fn answer(&self, account: &str) -> (u16, HeaderMap) {
+            let now = Instant::now();
+            let mut windows = self.windows.lock().unwrap();
+            let length = self.length;
+            let mut status_of = |key: Option<String>| {
+                let window = windows.entry(key).or_insert((now, 0));
+                if now.duration_since(window.0) >= length {
+                    *window = (now, 0);
+                }
+                *window
+            };
+            let (account_limit, token_limit) = (self.per_account, self.per_token);
+            let account_state = status_of(Some(account.to_owned()));
+            let token_state = status_of(None);
+            let refused = account_state.1 >= account_limit || token_state.1 >= token_limit;
+            let (account_count, token_count) = if refused {
+                (account_state.1, token_state.1)
+            } else {
+                (account_state.1 + 1, token_state.1 + 1)
+            };
+            windows.get_mut(&Some(account.to_owned())).unwrap().1 = account_count;
+            windows.get_mut(&None).unwrap().1 = token_count;
+            let by_account = (
+                account_limit,
+                account_limit - account_count,
+                account_state.0,
+            );
+            let by_token = (token_limit, token_limit - token_count, token_state.0);
+            let (limit, remaining, started) = if by_token.1 < by_account.1 {
+                by_token
+            } else {
+                by_account
+            };
+            let left = (started + self.length).saturating_duration_since(now);
+            let reset = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            let mut map = headers(
+                &format!("{limit};w={}", self.length.as_secs()),
+                remaining,
+                reset.max(1),
+            );
+            if refused {
+                map.insert("retry-after", HeaderValue::from(reset.max(1)));
+            }
+            (if refused { 429 } else { 201 }, map)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn four_accounts_under_one_token_fill_every_token_window() {
+        let server = Arc::new(ModelServer {
+            per_account: 50,
+            per_token: 100,
+            length: Duration::from_secs(2),
+            windows: Mutex::default(),
+        });
+        let pacing = Arc::new(Pacing::default());
+        let started = Instant::now();
+        let rejected = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let mut accounts = Vec::new();
+        for account in ["a", "b", "c", "d"] {
+            let (server, pacing, rejected) = (
+                Arc::clone(&server),
+                Arc::clone(&pacing),
+                Arc::clone(&rejected),
+            );
+            accounts.push(tokio::spawn(async move {
+                use futures_util::StreamExt;
+                futures_util::stream::iter(0..125)
+                    .for_each_concurrent(8, |_| {
+                        let (server, pacing, rejected) = (
+                            Arc::clone(&server),
+                            Arc::clone(&pacing),
+                            Arc::clone(&rejected),
+                        );
+                        async move {
+                            loop {
+                                let ticket = pacing.admit(account, None).await.unwrap();
+                                tokio::time::sleep(Duration::from_millis(3)).await;
+                                let (status, headers) = server.answer(account);
+                                tokio::time::sleep(Duration::from_millis(3)).await;
+                                let retry_after =
+                                    crate::retry::server_requested_delay(status, &headers);
+                                ticket.answered(status, &headers, retry_after);
+                                if status != 429 {
+                                    break;
+                                }
+                                rejected.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                        }
+                    })
+                    .await;
+            }));
+        }
+        for account in accounts {
+            account.await.unwrap();
+        }
+        let elapsed = Instant::now() - started;
+        // 500 requests at 100 per 2 s: the fifth window opens 8 s in.
+        assert!(elapsed < Duration::from_millis(8100), "{elapsed:?}");
+        // The first window's answers report the accounts' limits until the token's is
+        // tighter: what was in flight by then meets the token's limit.
+        let rejected = rejected.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(rejected <= 4, "{rejected} answers of 429");
     }
 }
