@@ -626,6 +626,7 @@ mod tests {
         pacing.admit("a", None).await.unwrap();
         assert!(Instant::now() >= started + Duration::from_secs(1));
     }
+
     /// Truto's fixed windows as the sandbox keeps them: a window starts with the first
     /// request after the last one ended; the answer reports the tighter of the account's
     /// and the token's, its reset in whole seconds rounded up.
