@@ -14,6 +14,7 @@ use crate::error::TrutoError;
 use crate::interval::Interval;
 use crate::json::{JsonAny, JsonObject};
 use crate::open_enums::{EmailType, RoleName, UserStatus};
+use crate::users::CallOptions;
 
 // A secret is a plain string on the wire between the languages; each language wraps it in a
 // class of its own whose printed form is `[redacted]` (see uniffi.toml).
@@ -312,25 +313,29 @@ pub struct CreateUserOptions {
 
 impl CreateUserOptions {
     pub(crate) fn into_core(self) -> sdk::Result<sdk::CreateUserOptions> {
+        // The options every call takes are read (and checked) as every other call's are.
+        let call = CallOptions {
+            ignore_remote_data: self.ignore_remote_data,
+            exclude_fields: self.exclude_fields,
+            remote_query: self.remote_query,
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            headers: self.headers,
+        }
+        .into_core()?;
         let mut options = sdk::CreateUserOptions::default();
         options.collections = self
             .collections
             .into_iter()
             .map(|collection| sdk::CollectionRef::new(collection.id))
             .collect();
-        options.ignore_remote_data = self.ignore_remote_data;
-        options.exclude_fields = self.exclude_fields;
-        options.remote_query = self.remote_query.map(JsonObject::into_map);
         options.idempotency_key = self.idempotency_key;
-        options.timeout = self
-            .timeout
-            .map(|timeout| timeout.to_duration("timeout"))
-            .transpose()?;
-        options.max_retries = self
-            .max_retries
-            .map(|retries| non_negative("max_retries", retries))
-            .transpose()?;
-        options.headers = self.headers.into_iter().collect();
+        options.ignore_remote_data = call.ignore_remote_data;
+        options.exclude_fields = call.exclude_fields;
+        options.remote_query = call.remote_query;
+        options.timeout = call.timeout;
+        options.max_retries = call.max_retries;
+        options.headers = call.headers;
         Ok(options)
     }
 }
